@@ -1,0 +1,1 @@
+"""Readers and writers of the digest's file formats: Markdown README, items.json, JSONL."""

@@ -1,0 +1,289 @@
+"""A digest README as a sequence of verbatim text and items, and the parse/render pair.
+
+`render(parse(text)) == text` for any document in the format: structure lines (legend,
+year and month headers, `<details>` blocks, blank lines, anything not understood) are
+kept as `Raw` nodes; items keep their source text and re-render only when edited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from papernews.errors import InputError
+from papernews.formats.markdown.itemline import LIST_LINE_RE, item_from_lines, render_item
+from papernews.model import Item, SourceText, Week, fingerprint, make_item_id
+
+MONTHS_EN = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July",
+               "August", "September", "October", "November", "December"]
+# The seed's month emojis, and seasonal ones for the months it does not cover.
+MONTH_EMOJI = ["⛄", "☃", "🌱", "🌸", "🏕️", "🌞", "☔️", "🔥", "🙇🏻", "🍁", "🍂", "🎄"]
+
+YEAR_RE = re.compile(r"^#[ \t]+(\d{4})[ \t]*$")
+MONTH_RE = re.compile(r"^##[ \t]+(.*?)[ \t]*$")
+DETAILS_OPEN_RE = re.compile(r"^[ \t]*<details[^>]*>[ \t]*$", re.I)
+DETAILS_CLOSE_RE = re.compile(r"^[ \t]*</details>[ \t]*$", re.I)
+SUMMARY_RE = re.compile(r"^[ \t]*<summary>(.*?)</summary>[ \t]*$", re.I)
+WEEK_NUM_RE = re.compile(r"(\d)\s*(?:st|nd|rd|th|주(?:차)?)?", re.I)
+
+
+@dataclass
+class Raw:
+    """Text kept verbatim (structure, blank lines, what the parser does not understand)."""
+
+    text: str
+    line: int
+
+
+@dataclass
+class ParseWarning:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class Document:
+    nodes: list[Raw | Item] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Item]:
+        return [n for n in self.nodes if isinstance(n, Item)]
+
+
+def month_from_header(text: str) -> int | None:
+    """`☃ February`, `🎄 12월`, `## 2024-03`: the month a header names, if any."""
+    m = re.search(r"(\d{1,2})\s*월", text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return int(m.group(1))
+    for word in re.findall(r"[A-Za-z]+", text):
+        if word.lower() in MONTHS_EN:
+            return MONTHS_EN[word.lower()]
+    m = re.search(r"\b\d{4}-(\d{2})\b", text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return int(m.group(1))
+    return None
+
+
+def weeks_from_label(label: str) -> list[int]:
+    """`1st ~ 3rd week` → [1, 2, 3]; `4th week` → [4]; `1~2주차` → [1, 2]."""
+    nums = [int(n) for n in WEEK_NUM_RE.findall(label) if 1 <= int(n) <= 6]
+    if not nums:
+        return []
+    if len(nums) == 2 and re.search(r"~|-|–|to", label):
+        return list(range(min(nums), max(nums) + 1))
+    return sorted(set(nums))
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def parse(text: str, *, path: str | None = None) -> Document:
+    """Parse a digest README. Raises InputError (with the line) on a malformed structure."""
+    lines = _lines(text)
+    doc = Document()
+    year: int | None = None
+    month: int | None = None
+    block: Week | None = None
+    block_line = 0
+    block_key = ""
+    awaiting_summary = False
+    seen_ids: Counter[str] = Counter()
+    raw_buf: list[str] = []
+    raw_start = 1
+
+    def flush_raw(next_line: int) -> None:
+        nonlocal raw_buf, raw_start
+        if raw_buf:
+            doc.nodes.append(Raw("".join(raw_buf), raw_start))
+        raw_buf = []
+        raw_start = next_line
+
+    def keep(ln: str, lineno: int) -> None:
+        nonlocal raw_start
+        if not raw_buf:
+            raw_start = lineno
+        raw_buf.append(ln)
+
+    i = 0
+    blocks = 0
+    while i < len(lines):
+        ln = lines[i]
+        lineno = i + 1
+        bare = ln.rstrip("\r\n")
+        if block is None and not awaiting_summary:
+            if DETAILS_OPEN_RE.match(bare):
+                if year is None or month is None:
+                    raise InputError("a week block (<details>) before any '# YEAR' and '## Month' header", path=path, line=lineno)
+                awaiting_summary, block_line = True, lineno
+            elif DETAILS_CLOSE_RE.match(bare):
+                raise InputError("</details> without a matching <details>", path=path, line=lineno)
+            elif m := YEAR_RE.match(bare):
+                year, month = int(m.group(1)), None
+            elif m := MONTH_RE.match(bare):
+                found = month_from_header(m.group(1))
+                if found is None:
+                    doc.warnings.append(ParseWarning(lineno, f"header names no month, kept verbatim: {bare!r}"))
+                else:
+                    month = found
+            elif LIST_LINE_RE.match(bare) and not bare[:1].isspace():
+                doc.warnings.append(ParseWarning(lineno, "list line outside a week block, kept verbatim"))
+            keep(ln, lineno)
+            i += 1
+            continue
+        if awaiting_summary:
+            if m := SUMMARY_RE.match(bare):
+                weeks = weeks_from_label(m.group(1))
+                if not weeks:
+                    raise InputError(f"week label names no week: {m.group(1)!r}", path=path, line=lineno)
+                assert year is not None and month is not None
+                block = Week(year=year, month=month, weeks=weeks, label=m.group(1))
+                block_key = block.key
+                awaiting_summary = False
+                blocks += 1
+            elif bare.strip():
+                raise InputError(f"<details> at line {block_line} is not followed by <summary>week label</summary>", path=path, line=lineno)
+            keep(ln, lineno)
+            i += 1
+            continue
+        assert block is not None
+        if DETAILS_CLOSE_RE.match(bare):
+            block = None
+            keep(ln, lineno)
+            i += 1
+            continue
+        if DETAILS_OPEN_RE.match(bare):
+            raise InputError(f"week block opened at line {block_line} is not closed before a new <details>", path=path, line=lineno)
+        if YEAR_RE.match(bare) or MONTH_RE.match(bare):
+            raise InputError(f"header inside the week block opened at line {block_line}", path=path, line=lineno)
+        m = LIST_LINE_RE.match(bare)
+        if m and not m.group("indent") and m.group("text").strip():
+            end = _item_end(lines, i + 1)
+            flush_raw(lineno)
+            item_lines = lines[i:end]
+            item, problems = item_from_lines(item_lines, item_id="")
+            key = f"{block_key}\x1f{item.url}\x1f{item.title}"
+            item.id = make_item_id(block_key, item.url, item.title, seen_ids[key])
+            seen_ids[key] += 1
+            item.week = block
+            item.source = SourceText.model_construct(line=lineno, text="".join(item_lines), fingerprint=fingerprint(item))
+            doc.nodes.append(item)
+            for off, msg in problems:
+                doc.warnings.append(ParseWarning(lineno + off, msg))
+            i = end
+            raw_start = end + 1
+            continue
+        if bare.strip():
+            doc.warnings.append(ParseWarning(lineno, f"line inside a week block is not an item, kept verbatim: {bare.strip()[:60]!r}"))
+        keep(ln, lineno)
+        i += 1
+    if awaiting_summary or block is not None:
+        raise InputError("week block is never closed (missing </details>)", path=path, line=block_line)
+    flush_raw(len(lines) + 1)
+    if blocks == 0:
+        raise InputError("no week blocks found: not a digest README (expected '<details>' with '<summary>1st week</summary>')", path=path, line=1)
+    return doc
+
+
+def _item_end(lines: list[str], start: int) -> int:
+    """Index just past the item beginning before `start`: its bullets and continuation lines."""
+    j = start
+    while j < len(lines):
+        bare = lines[j].rstrip("\r\n")
+        if not bare.strip():
+            k = j
+            while k < len(lines) and not lines[k].strip():
+                k += 1
+            # a blank line inside a loose list: the item goes on if an indented line follows
+            if k < len(lines) and lines[k][:1] in (" ", "\t") and not SUMMARY_RE.match(lines[k].rstrip()):
+                j = k
+                continue
+            return j
+        if DETAILS_CLOSE_RE.match(bare) or DETAILS_OPEN_RE.match(bare) or bare.startswith("#"):
+            return j
+        m = LIST_LINE_RE.match(bare)
+        if m and not m.group("indent"):
+            return j
+        j += 1
+    return j
+
+
+def render(doc: Document) -> str:
+    """Write the document back: verbatim text as is, unchanged items as read, edited items canonically."""
+    return "".join(render_node(n) for n in doc.nodes)
+
+
+def render_node(node: Raw | Item) -> str:
+    if isinstance(node, Raw):
+        return node.text
+    if node.unchanged():
+        assert node.source is not None
+        return node.source.text
+    return render_item(node)
+
+
+LEGEND = "📜: Paper link\n🧑🏻💻: Developer blog & Github link\n🗞️: News\n\n---\n"
+
+
+def month_header(month: int) -> str:
+    return f"## {MONTH_EMOJI[month - 1]} {MONTH_NAMES[month - 1]}\n"
+
+
+def week_block_open(week: Week) -> str:
+    return f"<details>\n  <summary>{week.display_label}</summary>\n\n"
+
+
+def canonical_document(items: Iterable[Item]) -> Document:
+    """A whole README for items that have no layout yet (e.g. imported from items.json).
+
+    Months and weeks oldest first as in the seed; items keep their given order inside a week.
+    Items without a week go to a final section, kept rather than dropped.
+    """
+    items = list(items)
+    order: dict[tuple[int, int, tuple[int, ...], str], list[Item]] = {}
+    undated: list[Item] = []
+    for it in items:
+        if it.week is None:
+            undated.append(it)
+            continue
+        w = it.week
+        order.setdefault((w.year, w.month, tuple(w.weeks), w.display_label), []).append(it)
+    doc = Document(nodes=[Raw(LEGEND, 1)])
+    year = month = None
+    for (y, mo, _weeks, label), group in sorted(order.items(), key=lambda kv: kv[0][:3]):
+        parts = []
+        if y != year:
+            parts.append(f"# {y}\n")
+            year, month = y, None
+        if mo != month:
+            if month is not None:
+                parts.insert(0, "\n")
+            parts.append(month_header(mo))
+            month = mo
+        else:
+            parts.append("\n")
+        parts.append(f"<details>\n  <summary>{label}</summary>\n\n")
+        doc.nodes.append(Raw("".join(parts), 0))
+        doc.nodes.extend(group)
+        doc.nodes.append(Raw("</details>\n", 0))
+    if undated:
+        doc.nodes.append(Raw("\n<!-- items without a week -->\n", 0))
+        doc.nodes.extend(undated)
+    return doc

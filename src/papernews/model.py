@@ -1,0 +1,259 @@
+"""The vocabulary of papernews: Item, Week, Bullet, Kind.
+
+One source of truth for validation and for the JSON Schema (`papernews schema`).
+An item keeps, next to what it means, the exact text it was read from
+(`source`), so an unchanged item can be written back byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
+
+from papernews.links import Link, find_links
+
+
+class Kind(StrEnum):
+    """The three kinds of the digest, each with the emoji the README uses."""
+
+    PAPER = "paper"
+    DEV = "dev"
+    NEWS = "news"
+
+    @property
+    def emoji(self) -> str:
+        return KIND_EMOJI[self]
+
+
+# The canonical emoji of each kind, as written in the seed's legend.
+KIND_EMOJI: dict[Kind, str] = {
+    Kind.PAPER: "📜",
+    Kind.DEV: "🧑🏻💻",
+    Kind.NEWS: "🗞️",
+}
+
+# Every spelling of a kind emoji seen in the wild, longest first so that a
+# prefix match picks the whole sequence (with or without zero-width joiner).
+EMOJI_KIND: dict[str, Kind] = dict(
+    sorted(
+        {
+            "📜": Kind.PAPER,
+            "🧑🏻\u200d💻": Kind.DEV,
+            "🧑🏻💻": Kind.DEV,
+            "🧑\u200d💻": Kind.DEV,
+            "👩🏻\u200d💻": Kind.DEV,
+            "🗞️": Kind.NEWS,
+            "🗞": Kind.NEWS,
+        }.items(),
+        key=lambda kv: -len(kv[0]),
+    )
+)
+
+
+class Bullet(BaseModel):
+    """A summary bullet; its children are the deeper bullets under it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    children: list[Bullet] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def links(self) -> list[Link]:
+        """The links written inside the bullet (`[깃허브 링크](url)` or a bare URL)."""
+        return find_links(self.text)
+
+
+def walk_bullets(bullets: list[Bullet], level: int = 1) -> list[tuple[int, Bullet]]:
+    """Depth-first list of (level, bullet); level 1 is a summary bullet."""
+    out: list[tuple[int, Bullet]] = []
+    for b in bullets:
+        out.append((level, b))
+        out.extend(walk_bullets(b.children, level + 1))
+    return out
+
+
+def build_bullet_tree(flat: list[tuple[int, str]]) -> list[Bullet]:
+    """Rebuild the tree from (level, text) pairs; a jump of several levels nests under the last bullet."""
+    roots: list[Bullet] = []
+    stack: list[tuple[int, Bullet]] = []
+    for level, text in flat:
+        bullet = Bullet.model_construct(text=text, children=[])  # parser output is valid by construction
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(bullet)
+        stack.append((level, bullet))
+    return roots
+
+
+_ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
+WEEK_KEY_RE = re.compile(r"^(\d{4})-(\d{1,2})-W(\d{1,2})(?:(?:~|-|\.\.)W?(\d{1,2}))?$")
+
+
+def ordinal(n: int) -> str:
+    return _ORDINAL.get(n, f"{n}th")
+
+
+def canonical_week_label(weeks: list[int]) -> str:
+    """`[4]` → `4th week`; `[1, 2, 3]` → `1st ~ 3rd week` (the seed's spelling)."""
+    if len(weeks) == 1:
+        return f"{ordinal(weeks[0])} week"
+    if weeks == list(range(weeks[0], weeks[-1] + 1)):
+        return f"{ordinal(weeks[0])} ~ {ordinal(weeks[-1])} week"
+    return ", ".join(ordinal(w) for w in weeks) + " week"
+
+
+class Week(BaseModel):
+    """A week of the month (`ceil(day / 7)`), or the range of weeks one block covers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: int = Field(ge=1900, le=2999)
+    month: int = Field(ge=1, le=12)
+    weeks: list[int] = Field(min_length=1, description="week numbers of the month covered, 1-5")
+    label: str | None = Field(default=None, description="the block label as written, e.g. `1st ~ 3rd week`")
+
+    @field_validator("weeks")
+    @classmethod
+    def _sorted_weeks(cls, v: list[int]) -> list[int]:
+        if any(not 1 <= w <= 6 for w in v):
+            raise ValueError("week numbers are 1-6")
+        return sorted(set(v))
+
+    @property
+    def first(self) -> int:
+        return self.weeks[0]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def key(self) -> str:
+        """`2024-09-W03`, or `2024-02-W01~W03` for a block covering several weeks."""
+        base = f"{self.year:04d}-{self.month:02d}-W{self.weeks[0]:02d}"
+        return base if len(self.weeks) == 1 else f"{base}~W{self.weeks[-1]:02d}"
+
+    @property
+    def display_label(self) -> str:
+        return self.label or canonical_week_label(self.weeks)
+
+    def covers(self, other: Week) -> bool:
+        """True when this block and `other` share a month and at least one week."""
+        return (self.year, self.month) == (other.year, other.month) and bool(
+            set(self.weeks) & set(other.weeks)
+        )
+
+    @classmethod
+    def parse_key(cls, key: str) -> Week:
+        """Read `YYYY-MM-Wnn` (or `YYYY-MM-Wnn~Wmm`); raises ValueError on anything else."""
+        m = WEEK_KEY_RE.match(key.strip())
+        if not m:
+            raise ValueError(f"not a week key (expected YYYY-MM-Wnn, e.g. 2024-09-W03): {key!r}")
+        year, month, first, last = m.groups()
+        lo = int(first)
+        hi = int(last) if last else lo
+        return cls(year=int(year), month=int(month), weeks=list(range(lo, hi + 1)))
+
+
+class SourceText(BaseModel):
+    """Where an item was read from and the exact text, so an unchanged item keeps its bytes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: int = Field(description="1-based line of the item's first line in its document")
+    text: str = Field(description="the item's lines exactly as written, line endings included")
+    fingerprint: str = Field(description="content hash of the fields read from `text`")
+
+
+class Item(BaseModel):
+    """One entry of the digest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="stable id; assigned once, survives edits of the title")
+    kind: Kind | None = Field(default=None, description="from the first emoji; None when the line has none")
+    extra_kinds: list[Kind] = Field(default_factory=list, description="further kind emojis on the line")
+    orgs: list[str] = Field(default_factory=list)
+    org_label: str | None = Field(
+        default=None, description="orgs as written (`Google DeepMind & Research`), kept while it still means `orgs`"
+    )
+    title: str
+    url: str | None = Field(default=None, description="the URL as written (link target or bare URL)")
+    bullets: list[Bullet] = Field(default_factory=list)
+    week: Week | None = None
+    tags: list[str] = Field(default_factory=list)
+    marker: str | None = Field(default=None, description="an emoji or tag written before the title (`🧞`, `<Cookbook>`)")
+    bold: bool = Field(default=False, description="title written in bold (`[**Title**](url)`)")
+    note: str | None = Field(default=None, description="text after the link, e.g. `(X link)`")
+    source: SourceText | None = None
+    extra: dict[str, Any] = Field(
+        default_factory=dict, description="fields of an imported items.json we do not model, kept verbatim"
+    )
+
+    @property
+    def org_text(self) -> str:
+        """Orgs as one string: as written when that still splits into `orgs`, else joined with `, `."""
+        if self.org_label is not None and split_orgs(self.org_label) == self.orgs:
+            return self.org_label
+        return ", ".join(self.orgs)
+
+    @property
+    def is_group(self) -> bool:
+        """A group item (`📜 [ACL 2024 Best Paper Award]`) whose bullets are themselves items."""
+        return self.url is None and any(b.links and _looks_like_entry(b.text) for b in self.bullets)
+
+    def flat_bullets(self) -> list[tuple[int, str]]:
+        return [(lvl, b.text) for lvl, b in walk_bullets(self.bullets)]
+
+    def unchanged(self) -> bool:
+        """True when the fields still say what `source.text` says."""
+        return self.source is not None and self.source.fingerprint == fingerprint(self)
+
+
+def fingerprint(item: Item) -> str:
+    """Hash of what the Markdown expresses, to tell an edited item from an untouched one.
+
+    Built by hand rather than with `model_dump`: it runs twice per item on every parse
+    and render, and a dump (with the computed links) is five times slower.
+    """
+    parts = [
+        item.kind or "",
+        ",".join(item.extra_kinds),
+        "\x1e".join(item.orgs),
+        "\x00" if item.org_label is None else item.org_label,
+        item.title,
+        "\x00" if item.url is None else item.url,
+        "\x00" if item.marker is None else item.marker,
+        "b" if item.bold else "",
+        "\x00" if item.note is None else item.note,
+        "\x1e".join(f"{lvl}\x1d{b.text}" for lvl, b in walk_bullets(item.bullets)),
+    ]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+ORG_SPLIT_RE = re.compile(r", | & | · ")
+
+
+def split_orgs(label: str) -> list[str]:
+    """`HKUST, Amazon` / `Google DeepMind & Research` / `PKU · Microsoft` → a list of orgs."""
+    return [p.strip() for p in ORG_SPLIT_RE.split(label) if p.strip()]
+
+
+_ENTRY_RE = re.compile(r"^(?:\[[^\]]+\]\s*)*\[.+\]\(\S+\)\s*$")
+
+
+def _looks_like_entry(text: str) -> bool:
+    return bool(_ENTRY_RE.match(text))
+
+
+def make_item_id(week_key: str, url: str | None, title: str, occurrence: int = 0) -> str:
+    """A short id derived once from what the item first was; stored, never recomputed."""
+    seed = f"{week_key}\x1f{url or ''}\x1f{title}\x1f{occurrence}"
+    return hashlib.sha1(seed.encode("utf-8")).hexdigest()[:12]
+
+
+def item_json_schema() -> dict[str, Any]:
+    return Item.model_json_schema(mode="serialization")
