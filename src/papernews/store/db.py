@@ -1,0 +1,455 @@
+"""The SQLite archive: one file, WAL, foreign keys, numbered migrations, FTS5 search.
+
+All storage goes through `Store`; nothing else in papernews imports `sqlite3`.
+Every write is one transaction, so an import either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from papernews.errors import NotFoundError, StoreError
+from papernews.formats.assemble import LayoutRow, assemble
+from papernews.formats.markdown.document import Document, Raw
+from papernews.model import Item, Week, walk_bullets
+from papernews.store.migrations import LATEST, MIGRATIONS
+from papernews.store.tokens import index_text, match_expression
+
+Progress = Callable[[int, int], None]
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("PAPERNEWS_DB", "papernews.db"))
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class ImportReport:
+    """What an import did; `changed` is False when the archive is exactly as before."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    not_in_input: int = 0
+    removed: int = 0
+    layout_changed: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.layout_changed)
+
+
+@dataclass
+class SearchHit:
+    item: Item
+    score: float
+
+
+@dataclass
+class Stats:
+    total: int
+    by_kind: dict[str, int]
+    by_month: dict[str, int]
+    top_orgs: list[tuple[str, int]]
+    weeks: int
+    bullets: int
+
+
+def _item_json(item: Item) -> str:
+    return item.model_dump_json(exclude_computed_fields=True)
+
+
+def _search_columns(item: Item) -> tuple[str, str, str]:
+    body = [b.text for _, b in walk_bullets(item.bullets)]
+    body.extend(x for x in (item.note, item.marker) if x)
+    body.extend(item.tags)
+    orgs = " ".join(item.orgs)
+    return index_text(item.title), index_text(orgs), index_text("\n".join(body))
+
+
+def _row_values(item: Item, position: int) -> dict[str, object]:
+    w = item.week
+    t, o, b = _search_columns(item)
+    return {
+        "id": item.id,
+        "position": position,
+        "kind": item.kind.value if item.kind else None,
+        "title": item.title,
+        "url": item.url,
+        "year": w.year if w else None,
+        "month": w.month if w else None,
+        "week_first": w.weeks[0] if w else None,
+        "week_last": w.weeks[-1] if w else None,
+        "week_key": w.key if w else "",
+        "n_bullets": len(walk_bullets(item.bullets)),
+        "data": _item_json(item),
+        "fts_title": t,
+        "fts_orgs": o,
+        "fts_body": b,
+    }
+
+
+def _week_key(item: Item) -> str:
+    return item.week.key if item.week else ""
+
+
+class Store:
+    """An archive in one SQLite file. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        if self.path.parent and not self.path.parent.exists():
+            raise StoreError(f"folder of the database does not exist: {self.path.parent}")
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open {self.path}: {e}") from e
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise StoreError(f"{self.path}: cannot switch to WAL journal mode (got {mode})")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > LATEST:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this papernews knows ({LATEST}); upgrade papernews"
+            )
+        if current == LATEST:
+            return
+        if current > 0:
+            self.backup(self.path.with_name(f"{self.path.name}.bak-v{current}"))
+        for m in MIGRATIONS:
+            if m.number <= current:
+                continue
+            with self.transaction():
+                for statement in _split_sql(m.sql):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {m.number}")
+
+    def backup(self, dest: Path) -> Path:
+        """A consistent copy of the database (SQLite online backup), taken before a migration."""
+        if dest.exists():
+            shutil.copy2(dest, dest.with_name(dest.name + ".old"))
+        target = sqlite3.connect(dest)
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        return dest
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- writes ----------------------------------------------------------------------
+
+    def import_document(self, doc: Document, *, prune: bool = False, progress: Progress | None = None) -> ImportReport:
+        """Bring a parsed README into the archive: its items, and its layout for a lossless export."""
+        layout: list[LayoutRow] = []
+        items = doc.items
+        report = ImportReport(warnings=[str(w) for w in doc.warnings])
+        with self.transaction():
+            ids = self._merge(items, report, carries_tags=False, prune=prune, progress=progress)
+            pos = iter(ids)
+            for node in doc.nodes:
+                layout.append((node.text, None) if isinstance(node, Raw) else (None, next(pos)))
+            report.layout_changed = self._replace_layout(layout)
+        return report
+
+    def import_items(self, items: list[Item], *, prune: bool = False, progress: Progress | None = None) -> ImportReport:
+        """Bring items (from items.json or JSONL) into the archive; the README layout stays as it is."""
+        report = ImportReport()
+        with self.transaction():
+            self._merge(items, report, carries_tags=True, prune=prune, progress=progress)
+        return report
+
+    def save_item(self, item: Item) -> None:
+        """Write one item (new or edited); its place in the order is kept."""
+        with self.transaction():
+            row = self.conn.execute("SELECT rowid, position, data FROM items WHERE id = ?", (item.id,)).fetchone()
+            if row is None:
+                top = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM items").fetchone()[0]
+                self._insert(item, int(top))
+            elif row["data"] != _item_json(item):
+                self._update(int(row["rowid"]), item, int(row["position"]))
+
+    def delete_item(self, item_id: str) -> None:
+        with self.transaction():
+            cur = self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no item with id {item_id!r}")
+
+    def _merge(
+        self, items: list[Item], report: ImportReport, *, carries_tags: bool, prune: bool, progress: Progress | None
+    ) -> list[str]:
+        """Match incoming items to stored ones, insert or update; returns the final id of each."""
+        existing = {
+            r["id"]: r for r in self.conn.execute("SELECT rowid, id, position, url, title, week_key, data FROM items")
+        }
+        by_url: dict[tuple[str, str], list[str]] = {}
+        by_title: dict[tuple[str, str], list[str]] = {}
+        for r in existing.values():
+            wk = r["week_key"]
+            if r["url"]:
+                by_url.setdefault((r["url"], wk), []).append(r["id"])
+            by_title.setdefault((r["title"], wk), []).append(r["id"])
+        taken: set[str] = set()
+        incoming_ids = {it.id for it in items}
+        final_ids: list[str] = []
+        total = len(items)
+        for n, item in enumerate(items):
+            match = item.id if item.id in existing and item.id not in taken else None
+            if match is None:
+                wk = _week_key(item)
+                for candidates in (by_url.get((item.url or "", wk), []), by_title.get((item.title, wk), [])):
+                    free = [c for c in candidates if c not in taken and c not in incoming_ids]
+                    if free:
+                        match = free[0]
+                        break
+            if match is None:
+                if item.id in taken or item.id in existing:
+                    raise StoreError(f"item id {item.id!r} appears twice in the input")
+                self._insert(item, n)
+                report.added += 1
+                final_ids.append(item.id)
+                taken.add(item.id)
+            else:
+                row = existing[match]
+                old = Item.model_validate_json(row["data"])
+                merged = item.model_copy(update={"id": match})
+                if not carries_tags:
+                    merged.tags = old.tags
+                    merged.extra = old.extra
+                if merged.source is None and old.source is not None:
+                    merged.source = old.source
+                new_json = _item_json(merged)
+                if new_json != row["data"]:
+                    self._update(int(row["rowid"]), merged, n)
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+                    if int(row["position"]) != n:
+                        self.conn.execute("UPDATE items SET position = ? WHERE rowid = ?", (n, row["rowid"]))
+                final_ids.append(match)
+                taken.add(match)
+            if progress and (n % 500 == 0 or n + 1 == total):
+                progress(n + 1, total)
+        absent = [i for i in existing if i not in taken]
+        if prune and absent:
+            self.conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in absent])
+            report.removed = len(absent)
+        else:
+            report.not_in_input = len(absent)
+        return final_ids
+
+    def _insert(self, item: Item, position: int) -> None:
+        v = _row_values(item, position)
+        now = _now()
+        cur = self.conn.execute(
+            "INSERT INTO items (id, position, kind, title, url, year, month, week_first, week_last, data,"
+            " week_key, n_bullets, fts_title, fts_orgs, fts_body, created_at, updated_at) VALUES (:id, :position, :kind,"
+            " :title, :url, :year, :month, :week_first, :week_last, :data, :week_key, :n_bullets, :fts_title,"
+            " :fts_orgs, :fts_body, :now, :now)",
+            {**v, "now": now},
+        )
+        self.conn.executemany(
+            "INSERT INTO item_orgs (item_rowid, org) VALUES (?, ?)", [(cur.lastrowid, o) for o in item.orgs]
+        )
+
+    def _update(self, rowid: int, item: Item, position: int) -> None:
+        v = _row_values(item, position)
+        self.conn.execute(
+            "UPDATE items SET id = :id, position = :position, kind = :kind, title = :title, url = :url, year = :year,"
+            " month = :month, week_first = :week_first, week_last = :week_last, week_key = :week_key, n_bullets = :n_bullets, data = :data, fts_title = :fts_title,"
+            " fts_orgs = :fts_orgs, fts_body = :fts_body, updated_at = :now WHERE rowid = :rowid",
+            {**v, "now": _now(), "rowid": rowid},
+        )
+        self.conn.execute("DELETE FROM item_orgs WHERE item_rowid = ?", (rowid,))
+        self.conn.executemany("INSERT INTO item_orgs (item_rowid, org) VALUES (?, ?)", [(rowid, o) for o in item.orgs])
+
+    def _replace_layout(self, layout: list[LayoutRow]) -> bool:
+        if self.layout() == layout:
+            return False
+        self.conn.execute("DELETE FROM layout")
+        self.conn.executemany(
+            "INSERT INTO layout (position, raw, item_id) VALUES (?, ?, ?)",
+            [(i, raw, item_id) for i, (raw, item_id) in enumerate(layout)],
+        )
+        return True
+
+    # --- reads -----------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
+
+    def layout(self) -> list[LayoutRow]:
+        return [(r["raw"], r["item_id"]) for r in self.conn.execute("SELECT raw, item_id FROM layout ORDER BY position")]
+
+    def get(self, item_id: str) -> Item:
+        """An item by id, or by a unique prefix of at least 4 characters."""
+        row = self.conn.execute("SELECT data FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None and len(item_id) >= 4:
+            rows = self.conn.execute(
+                "SELECT data FROM items WHERE id >= ? AND id < ? LIMIT 2", (item_id, item_id + "\U0010ffff")
+            ).fetchall()
+            if len(rows) > 1:
+                raise NotFoundError(f"id prefix {item_id!r} is ambiguous")
+            row = rows[0] if rows else None
+        if row is None:
+            raise NotFoundError(f"no item with id {item_id!r}")
+        return Item.model_validate_json(row["data"])
+
+    def items(
+        self,
+        *,
+        kind: str | None = None,
+        org: str | None = None,
+        week: Week | None = None,
+        since: tuple[int, int] | None = None,
+        until: tuple[int, int] | None = None,
+        limit: int | None = None,
+    ) -> list[Item]:
+        """Items in archive order, filtered; `week` matches every block that covers one of its weeks."""
+        where, params = self._filters(kind=kind, org=org, week=week, since=since, until=until)
+        sql = f"SELECT i.data FROM items i {where} ORDER BY i.position, i.rowid"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [Item.model_validate_json(r["data"]) for r in self.conn.execute(sql, params)]
+
+    def search(
+        self,
+        query: str,
+        *,
+        kind: str | None = None,
+        org: str | None = None,
+        since: tuple[int, int] | None = None,
+        until: tuple[int, int] | None = None,
+        limit: int = 20,
+    ) -> list[SearchHit]:
+        """Items matching every word of `query`, best first (BM25; title weighs most, then orgs)."""
+        expr = match_expression(query)
+        if expr is None:
+            return []
+        where, params = self._filters(kind=kind, org=org, since=since, until=until)
+        where = ("AND " + where[len("WHERE ") :]) if where else ""
+        sql = (
+            "SELECT i.data, bm25(items_fts, 5.0, 3.0, 1.0) AS score FROM items_fts"
+            " JOIN items i ON i.rowid = items_fts.rowid"
+            f" WHERE items_fts MATCH ? {where} ORDER BY score LIMIT ?"
+        )
+        try:
+            rows = self.conn.execute(sql, [expr, *params, limit]).fetchall()
+        except sqlite3.OperationalError as e:  # should not happen: every term is quoted
+            raise StoreError(f"search failed for {query!r}: {e}") from e
+        return [SearchHit(Item.model_validate_json(r["data"]), round(-float(r["score"]), 4)) for r in rows]
+
+    @staticmethod
+    def _filters(
+        *,
+        kind: str | None = None,
+        org: str | None = None,
+        week: Week | None = None,
+        since: tuple[int, int] | None = None,
+        until: tuple[int, int] | None = None,
+    ) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if kind:
+            clauses.append("i.kind = ?")
+            params.append(kind)
+        if org:
+            clauses.append("EXISTS (SELECT 1 FROM item_orgs o WHERE o.item_rowid = i.rowid AND o.org = ?)")
+            params.append(org)
+        if week:
+            clauses.append("i.year = ? AND i.month = ? AND i.week_first <= ? AND i.week_last >= ?")
+            params.extend([week.year, week.month, week.weeks[-1], week.weeks[0]])
+        if since:
+            clauses.append("i.year * 100 + i.month >= ?")
+            params.append(since[0] * 100 + since[1])
+        if until:
+            clauses.append("i.year * 100 + i.month <= ?")
+            params.append(until[0] * 100 + until[1])
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def stats(self, *, top: int = 10) -> Stats:
+        q = self.conn.execute
+        by_kind = {(r[0] or "none"): r[1] for r in q("SELECT kind, COUNT(*) FROM items GROUP BY kind ORDER BY 2 DESC, 1")}
+        by_month = {
+            f"{r[0]:04d}-{r[1]:02d}": r[2]
+            for r in q("SELECT year, month, COUNT(*) FROM items WHERE year IS NOT NULL GROUP BY year, month ORDER BY 1, 2")
+        }
+        top_orgs = [
+            (r[0], r[1])
+            for r in q("SELECT org, COUNT(*) FROM item_orgs GROUP BY org ORDER BY 2 DESC, 1 LIMIT ?", (top,))
+        ]
+        weeks = q("SELECT COUNT(*) FROM (SELECT DISTINCT year, month, week_first FROM items WHERE year IS NOT NULL)")
+        bullets = int(q("SELECT COALESCE(SUM(n_bullets), 0) FROM items").fetchone()[0])
+        return Stats(
+            total=self.count(),
+            by_kind=by_kind,
+            by_month=by_month,
+            top_orgs=top_orgs,
+            weeks=int(weeks.fetchone()[0]),
+            bullets=bullets,
+        )
+
+    def all_items(self) -> list[Item]:
+        return self.items()
+
+    def document(self) -> Document:
+        """The archive as a README document: the imported layout with every item in place."""
+        return assemble(self.layout(), self.all_items())
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration, keeping trigger bodies (which contain `;`) whole."""
+    statements: list[str] = []
+    buf: list[str] = []
+    for line in script.splitlines():
+        buf.append(line)
+        text = "\n".join(buf).strip()
+        if text and sqlite3.complete_statement(text):
+            statements.append(text)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest:
+        statements.append(rest)
+    return statements

@@ -1,0 +1,89 @@
+"""Numbered schema migrations: an ordered list of small named steps, each in its own transaction.
+
+`PRAGMA user_version` records how many have run. Append new steps; never edit a released one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "items, layout and full-text search",
+        """
+        CREATE TABLE items (
+            rowid       INTEGER PRIMARY KEY,
+            id          TEXT NOT NULL UNIQUE,
+            position    INTEGER NOT NULL,
+            kind        TEXT,
+            title       TEXT NOT NULL,
+            url         TEXT,
+            year        INTEGER,
+            month       INTEGER,
+            week_first  INTEGER,
+            week_last   INTEGER,
+            week_key    TEXT NOT NULL DEFAULT '',
+            n_bullets   INTEGER NOT NULL DEFAULT 0,
+            data        TEXT NOT NULL,           -- the whole Item as JSON (pydantic)
+            fts_title   TEXT NOT NULL DEFAULT '',
+            fts_orgs    TEXT NOT NULL DEFAULT '',
+            fts_body    TEXT NOT NULL DEFAULT '',
+            created_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+        CREATE INDEX items_month ON items(year, month, week_first);
+        CREATE INDEX items_kind ON items(kind);
+        CREATE INDEX items_position ON items(position);
+
+        CREATE TABLE item_orgs (
+            item_rowid  INTEGER NOT NULL REFERENCES items(rowid) ON DELETE CASCADE,
+            org         TEXT NOT NULL COLLATE NOCASE
+        );
+        CREATE INDEX item_orgs_org ON item_orgs(org);
+        CREATE INDEX item_orgs_item ON item_orgs(item_rowid);
+
+        -- The document an archive was imported from: verbatim text between items, in order,
+        -- so that export gives back the same bytes.
+        CREATE TABLE layout (
+            position    INTEGER PRIMARY KEY,
+            raw         TEXT,
+            item_id     TEXT REFERENCES items(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            CHECK ((raw IS NULL) != (item_id IS NULL))
+        );
+        CREATE INDEX layout_item ON layout(item_id);
+
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE VIRTUAL TABLE items_fts USING fts5(
+            fts_title, fts_orgs, fts_body,
+            content='items', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+            INSERT INTO items_fts(rowid, fts_title, fts_orgs, fts_body)
+            VALUES (new.rowid, new.fts_title, new.fts_orgs, new.fts_body);
+        END;
+        CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+            INSERT INTO items_fts(items_fts, rowid, fts_title, fts_orgs, fts_body)
+            VALUES ('delete', old.rowid, old.fts_title, old.fts_orgs, old.fts_body);
+        END;
+        CREATE TRIGGER items_fts_update AFTER UPDATE OF fts_title, fts_orgs, fts_body ON items BEGIN
+            INSERT INTO items_fts(items_fts, rowid, fts_title, fts_orgs, fts_body)
+            VALUES ('delete', old.rowid, old.fts_title, old.fts_orgs, old.fts_body);
+            INSERT INTO items_fts(rowid, fts_title, fts_orgs, fts_body)
+            VALUES (new.rowid, new.fts_title, new.fts_orgs, new.fts_body);
+        END;
+        """,
+    ),
+)
+
+LATEST = MIGRATIONS[-1].number

@@ -1,0 +1,40 @@
+"""Shared fixtures: the real data in ../shared (read at run time, never copied) and a fresh archive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from papernews.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "NLP-Paper-News-2024.md"
+ITEMS_JSON = SHARED / "data" / "items-2024.json"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    if not SEED.exists():
+        pytest.skip(f"the seed digest is not at {SEED}")
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_path: Path) -> str:
+    return seed_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def items_json_path() -> Path:
+    if not ITEMS_JSON.exists():
+        pytest.skip(f"the reference items.json is not at {ITEMS_JSON}")
+    return ITEMS_JSON
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "archive.db") as s:
+        yield s
