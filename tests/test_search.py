@@ -74,7 +74,11 @@ def test_english_matches_whole_words_not_substrings(seeded: Store) -> None:
     assert hits[0].item.title.startswith(("LoRA", "Efficiently fine-tune", "LoRA+"))
     for h in hits:
         assert re.search(r"(?<![a-z])lora(?![a-z])", _text(h.item), re.I)
-    explorers = [i for i in seeded.items() if "exploration" in _text(i).lower() and not re.search(r"(?<![a-z])lora(?![a-z])", _text(i), re.I)]
+    explorers = [
+        i
+        for i in seeded.items()
+        if "exploration" in _text(i).lower() and not re.search(r"(?<![a-z])lora(?![a-z])", _text(i), re.I)
+    ]
     assert explorers, "the seed has items with 'exploration' and no LoRA"
     assert not {i.id for i in explorers} & {h.item.id for h in hits}
 
@@ -115,3 +119,28 @@ def test_index_follows_edits_and_deletes(seeded: Store) -> None:
     assert [h.item.id for h in seeded.search("분해하는 방향", limit=5)] == [item.id]
     seeded.delete_item(item.id)
     assert not seeded.search("DoRA Weight-Decomposed")
+
+
+def test_results_report_the_total_and_rank_within_a_window_of_newest_matches(seeded: Store) -> None:
+    everything = seeded.search("모델", limit=1000, window=None)
+    assert everything.total == len(everything) and not everything.windowed
+    windowed = seeded.search("모델", limit=1000, window=50)
+    assert windowed.windowed and windowed.total == everything.total and len(windowed) == 50
+    # the window holds the newest matches: every windowed hit is at least as recent as the oldest one kept
+    oldest_kept = min((h.item.week.year, h.item.week.month) for h in windowed if h.item.week)
+    assert oldest_kept >= (2024, 7)
+    assert all(h.item.id in {e.item.id for e in everything} for h in windowed)
+
+
+def test_rowids_grow_with_time_whatever_the_document_order(store: Store) -> None:
+    newest_first = (
+        "# 2025\n## 🎄 12월\n<details>\n  <summary>1st week</summary>\n\n- 📜 [Newest 모델](https://a.example/1)\n"
+        "</details>\n\n## 🍂 11월\n<details>\n  <summary>2nd week</summary>\n\n- 📜 [Older 모델](https://a.example/2)\n"
+        "</details>\n"
+    )
+    store.import_document(parse(newest_first))
+    rows = store.conn.execute("SELECT title FROM items ORDER BY rowid").fetchall()
+    assert [r[0] for r in rows] == ["Older 모델", "Newest 모델"]
+    assert [i.title for i in store.items()] == ["Newest 모델", "Older 모델"]  # document order kept
+    hits = store.search("모델", window=1)
+    assert [h.item.title for h in hits] == ["Newest 모델"]

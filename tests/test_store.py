@@ -86,7 +86,9 @@ def test_edited_bullets_and_deleted_items_render(store: Store, seed_text: str) -
     store.import_document(parse(seed_text))
     items = store.items()
     first = items[0]
-    store.save_item(first.model_copy(update={"bullets": [Bullet(text="다국어 모델 공개", children=[Bullet(text="101개 언어")])]}))
+    store.save_item(
+        first.model_copy(update={"bullets": [Bullet(text="다국어 모델 공개", children=[Bullet(text="101개 언어")])]})
+    )
     store.delete_item(items[1].id)
     out = render(store.document())
     assert "    - 다국어 모델 공개\n        - 101개 언어\n" in out
@@ -99,13 +101,23 @@ def test_edited_bullets_and_deleted_items_render(store: Store, seed_text: str) -
 def test_new_item_goes_to_the_end_of_its_week_block(store: Store, seed_text: str) -> None:
     store.import_document(parse(seed_text))
     template = next(i for i in store.items() if i.week and i.week.key == "2024-09-W03")
-    new = template.model_copy(update={"id": "new0001", "title": "A New Paper", "url": "https://arxiv.org/abs/2409.99999",
-                                      "source": None, "bullets": []})
+    new = template.model_copy(
+        update={
+            "id": "new0001",
+            "title": "A New Paper",
+            "url": "https://arxiv.org/abs/2409.99999",
+            "source": None,
+            "bullets": [],
+        }
+    )
     store.save_item(new)
     out = render(store.document())
     block = out.split("<summary>3rd week</summary>")[-1].split("</details>")[0]
     org = f"[{template.org_text}] " if template.orgs else ""
-    assert block.rstrip("\n").splitlines()[-1] == f"- {template.kind.emoji if template.kind else ''} {org}[A New Paper](https://arxiv.org/abs/2409.99999)"
+    assert (
+        block.rstrip("\n").splitlines()[-1]
+        == f"- {template.kind.emoji if template.kind else ''} {org}[A New Paper](https://arxiv.org/abs/2409.99999)"
+    )
     assert parse(out).items  # still a valid digest
 
 
@@ -191,3 +203,19 @@ def test_migration_of_an_old_archive_backs_it_up_first(
     assert backup.exists()
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 619
+
+
+def test_full_text_index_stays_consistent_through_every_write(store: Store, seed_text: str) -> None:
+    def check() -> None:
+        store.conn.execute("INSERT INTO items_fts(items_fts) VALUES ('integrity-check')")
+
+    store.import_document(parse(seed_text))
+    check()
+    items = store.items()
+    store.save_item(items[0].model_copy(update={"title": "Edited title"}))
+    store.save_item(items[1].model_copy(update={"id": "brandnew01", "source": None}))
+    store.delete_item(items[2].id)
+    check()
+    store.import_document(parse(seed_text), prune=True)
+    check()
+    assert store.count() == 619

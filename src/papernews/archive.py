@@ -85,5 +85,14 @@ def first_difference(expected: str, actual: str) -> tuple[int, str, str] | None:
     return len(a), "", ""
 
 
-__all__ = ["FORMATS", "Format", "Loaded", "canonical_document", "export_text", "first_difference",
-           "format_document", "import_loaded", "load_file"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "Loaded",
+    "canonical_document",
+    "export_text",
+    "first_difference",
+    "format_document",
+    "import_loaded",
+    "load_file",
+]

@@ -39,30 +39,52 @@ def import_(
     layout is kept, so `export --format markdown` gives back the same bytes.
     """
     loaded = archive.load_file(file, _format(fmt))  # parse all before the archive is even opened
-    with settings(ctx).store() as store, Progress(
-        TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=as_json or not err.is_terminal,
-    ) as bar:
+    with (
+        settings(ctx).store() as store,
+        Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json or not err.is_terminal,
+        ) as bar,
+    ):
         task = bar.add_task("import", total=None)
         report = archive.import_loaded(
             store, loaded, prune=prune, progress=lambda n, total: bar.update(task, completed=n, total=total)
         )
         total = store.count()
     if as_json:
-        print_json({"file": str(file), "format": loaded.format, "items_in_file": len(loaded.items),
-                    "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
-                    "not_in_file": report.not_in_input, "removed": report.removed,
-                    "layout_changed": report.layout_changed, "warnings": report.warnings, "archive_items": total})
+        print_json(
+            {
+                "file": str(file),
+                "format": loaded.format,
+                "items_in_file": len(loaded.items),
+                "added": report.added,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "not_in_file": report.not_in_input,
+                "removed": report.removed,
+                "layout_changed": report.layout_changed,
+                "warnings": report.warnings,
+                "archive_items": total,
+            }
+        )
         return
     for w in report.warnings:
         err.print(f"[yellow]warning:[/] {file}:{w}")
     out.print(
         f"{file}: {len(loaded.items)} items ({loaded.format}); added {report.added}, updated {report.updated},"
-        f" unchanged {report.unchanged}" + (f", removed {report.removed}" if report.removed else "")
+        f" unchanged {report.unchanged}"
+        + (f", removed {report.removed}" if report.removed else "")
         + f". Archive: {total} items in {settings(ctx).db}"
     )
     if report.not_in_input:
-        err.print(f"[yellow]note:[/] {report.not_in_input} archive items are not in this file (kept; --prune removes them)")
+        err.print(
+            f"[yellow]note:[/] {report.not_in_input} archive items are not in this file (kept; --prune removes them)"
+        )
 
 
 @app.command()
@@ -70,7 +92,9 @@ def export(
     ctx: typer.Context,
     fmt: str = typer.Option("markdown", "--format", "-f", help="markdown, json or jsonl."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
-    last_updated: str = typer.Option(None, "--last-updated", help="Fix items.json's last_updated (for reproducible builds)."),
+    last_updated: str = typer.Option(
+        None, "--last-updated", help="Fix items.json's last_updated (for reproducible builds)."
+    ),
 ) -> None:
     """Write the archive as a digest README, items.json or JSONL.
 

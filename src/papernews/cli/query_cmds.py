@@ -12,6 +12,7 @@ from papernews.cli.app import app, settings
 from papernews.cli.output import item_dict, items_table, out, print_json
 from papernews.formats.markdown import render_item
 from papernews.model import Kind, Week, item_json_schema
+from papernews.store.search import RANK_WINDOW
 
 KINDS = ", ".join(k.value for k in Kind)
 
@@ -52,15 +53,28 @@ def search(
     since: str = typer.Option(None, "--since", help="From this month on (YYYY-MM)."),
     until: str = typer.Option(None, "--until", help="Up to this month (YYYY-MM)."),
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="At most this many results."),
+    rank_all: bool = typer.Option(
+        False, "--all", help=f"Rank every match, not only the newest {RANK_WINDOW:,} of a very common word."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the results as a JSON list with scores."),
 ) -> None:
     """Full-text search over titles, orgs and bullets, best match first (BM25).
 
     Every word must match. Korean words are found inside longer words (`추론` finds
     `추론하는`); English words match whole words (`LoRA` does not find `exploration`).
+    A query matching more than 2,000 items is ranked among its newest 2,000 matches
+    (fast on any archive); --all ranks them all.
     """
     with settings(ctx).store() as store:
-        hits = store.search(query, kind=_kind(kind), org=org, since=_month(since), until=_month(until), limit=limit)
+        hits = store.search(
+            query,
+            kind=_kind(kind),
+            org=org,
+            since=_month(since),
+            until=_month(until),
+            limit=limit,
+            window=None if rank_all else RANK_WINDOW,
+        )
     if as_json:
         print_json([item_dict(h.item, score=h.score) for h in hits])
         return
@@ -68,6 +82,8 @@ def search(
         out.print(f"no items match {query!r}")
         raise typer.Exit(0)
     out.print(items_table([h.item for h in hits], [h.score for h in hits]))
+    note = f"; ranked among the newest {RANK_WINDOW:,} (--all ranks every match)" if hits.windowed else ""
+    out.print(f"{len(hits)} of {hits.total:,} matching items{note}")
 
 
 @app.command("list")
@@ -83,8 +99,9 @@ def list_(
 ) -> None:
     """List items in digest order, filtered by week, kind, org or months."""
     with settings(ctx).store() as store:
-        items = store.items(kind=_kind(kind), org=org, week=_week(week), since=_month(since), until=_month(until),
-                            limit=limit)
+        items = store.items(
+            kind=_kind(kind), org=org, week=_week(week), since=_month(since), until=_month(until), limit=limit
+        )
     if as_json:
         print_json([item_dict(i) for i in items])
         return
@@ -137,9 +154,16 @@ def stats(
     with settings(ctx).store() as store:
         s = store.stats(top=top)
     if as_json:
-        print_json({"total": s.total, "by_kind": s.by_kind, "by_month": s.by_month,
-                    "top_orgs": [{"org": o, "count": c} for o, c in s.top_orgs], "weeks": s.weeks,
-                    "bullets": s.bullets})
+        print_json(
+            {
+                "total": s.total,
+                "by_kind": s.by_kind,
+                "by_month": s.by_month,
+                "top_orgs": [{"org": o, "count": c} for o, c in s.top_orgs],
+                "weeks": s.weeks,
+                "bullets": s.bullets,
+            }
+        )
         return
     out.print(f"[bold]{s.total}[/] items, {s.weeks} weeks, {s.bullets} bullets")
     kinds = Table(title="by kind", title_justify="left")

@@ -1,5 +1,6 @@
 """The archive: SQLite storage, migrations and full-text search."""
 
-from papernews.store.db import ImportReport, SearchHit, Stats, Store, default_db_path
+from papernews.store.db import ImportReport, Stats, Store, default_db_path
+from papernews.store.search import SearchHit, SearchResults
 
-__all__ = ["ImportReport", "SearchHit", "Stats", "Store", "default_db_path"]
+__all__ = ["ImportReport", "SearchHit", "SearchResults", "Stats", "Store", "default_db_path"]

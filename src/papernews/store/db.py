@@ -20,7 +20,8 @@ from papernews.formats.assemble import LayoutRow, assemble
 from papernews.formats.markdown.document import Document, Raw
 from papernews.model import Item, Week, walk_bullets
 from papernews.store.migrations import LATEST, MIGRATIONS
-from papernews.store.tokens import index_text, match_expression
+from papernews.store.search import RANK_WINDOW, SearchResults, filter_sql, run_search
+from papernews.store.tokens import index_text
 
 Progress = Callable[[int, int], None]
 
@@ -48,12 +49,6 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed or self.layout_changed)
-
-
-@dataclass
-class SearchHit:
-    item: Item
-    score: float
 
 
 @dataclass
@@ -100,6 +95,24 @@ def _row_values(item: Item, position: int) -> dict[str, object]:
     }
 
 
+_ROW_COLUMNS = (
+    "id", "position", "kind", "title", "url", "year", "month", "week_first", "week_last", "week_key",
+    "n_bullets", "data", "fts_title", "fts_orgs", "fts_body",
+)  # fmt: skip
+_INSERT_SQL = (
+    f"INSERT INTO items ({', '.join(_ROW_COLUMNS)}, created_at, updated_at)"
+    f" VALUES ({', '.join(':' + c for c in _ROW_COLUMNS)}, :now, :now)"
+)
+_UPDATE_SQL = (
+    f"UPDATE items SET {', '.join(f'{c} = :{c}' for c in _ROW_COLUMNS)}, updated_at = :now WHERE rowid = :rowid"
+)
+
+
+def _chrono(item: Item) -> tuple[int, int, int]:
+    w = item.week
+    return (w.year, w.month, w.weeks[0]) if w else (0, 0, 0)
+
+
 def _week_key(item: Item) -> str:
     return item.week.key if item.week else ""
 
@@ -143,7 +156,8 @@ class Store:
         current = self.schema_version
         if current > LATEST:
             raise StoreError(
-                f"{self.path} has schema version {current}, newer than this papernews knows ({LATEST}); upgrade papernews"
+                f"{self.path} has schema version {current}, newer than this papernews knows ({LATEST});"
+                " upgrade papernews"
             )
         if current == LATEST:
             return
@@ -206,7 +220,9 @@ class Store:
             row = self.conn.execute("SELECT rowid, position, data FROM items WHERE id = ?", (item.id,)).fetchone()
             if row is None:
                 top = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM items").fetchone()[0]
+                first_new_rowid = self._next_rowid()
                 self._insert(item, int(top))
+                self._index_new_rows(first_new_rowid)
             elif row["data"] != _item_json(item):
                 self._update(int(row["rowid"]), item, int(row["position"]))
 
@@ -220,6 +236,7 @@ class Store:
         self, items: list[Item], report: ImportReport, *, carries_tags: bool, prune: bool, progress: Progress | None
     ) -> list[str]:
         """Match incoming items to stored ones, insert or update; returns the final id of each."""
+        first_new_rowid = self._next_rowid()
         existing = {
             r["id"]: r for r in self.conn.execute("SELECT rowid, id, position, url, title, week_key, data FROM items")
         }
@@ -232,9 +249,12 @@ class Store:
             by_title.setdefault((r["title"], wk), []).append(r["id"])
         taken: set[str] = set()
         incoming_ids = {it.id for it in items}
-        final_ids: list[str] = []
+        final_ids: dict[int, str] = {}
         total = len(items)
-        for n, item in enumerate(items):
+        # Visit (and so insert) oldest first whatever the document's order, so rowids grow
+        # with time: search ranks a very common word among its newest matches by rowid.
+        for done, n in enumerate(sorted(range(total), key=lambda k: (_chrono(items[k]), k))):
+            item = items[n]
             match = item.id if item.id in existing and item.id not in taken else None
             if match is None:
                 wk = _week_key(item)
@@ -248,7 +268,7 @@ class Store:
                     raise StoreError(f"item id {item.id!r} appears twice in the input")
                 self._insert(item, n)
                 report.added += 1
-                final_ids.append(item.id)
+                final_ids[n] = item.id
                 taken.add(item.id)
             else:
                 row = existing[match]
@@ -267,40 +287,42 @@ class Store:
                     report.unchanged += 1
                     if int(row["position"]) != n:
                         self.conn.execute("UPDATE items SET position = ? WHERE rowid = ?", (n, row["rowid"]))
-                final_ids.append(match)
+                final_ids[n] = match
                 taken.add(match)
-            if progress and (n % 500 == 0 or n + 1 == total):
-                progress(n + 1, total)
+            if progress and (done % 500 == 0 or done + 1 == total):
+                progress(done + 1, total)
         absent = [i for i in existing if i not in taken]
         if prune and absent:
             self.conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in absent])
             report.removed = len(absent)
         else:
             report.not_in_input = len(absent)
-        return final_ids
+        self._index_new_rows(first_new_rowid)
+        return [final_ids[n] for n in range(total)]
+
+    def _next_rowid(self) -> int:
+        return int(self.conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM items").fetchone()[0])
+
+    def _index_new_rows(self, first_rowid: int) -> None:
+        """Add rows inserted since `first_rowid` to the full-text index, in one statement.
+
+        Updates and deletes are kept in sync by triggers; inserts are indexed here because
+        one INSERT ... SELECT over a whole import is six times faster than a per-row trigger.
+        """
+        self.conn.execute(
+            "INSERT INTO items_fts(rowid, fts_title, fts_orgs, fts_body)"
+            " SELECT rowid, fts_title, fts_orgs, fts_body FROM items WHERE rowid >= ?",
+            (first_rowid,),
+        )
 
     def _insert(self, item: Item, position: int) -> None:
-        v = _row_values(item, position)
-        now = _now()
-        cur = self.conn.execute(
-            "INSERT INTO items (id, position, kind, title, url, year, month, week_first, week_last, data,"
-            " week_key, n_bullets, fts_title, fts_orgs, fts_body, created_at, updated_at) VALUES (:id, :position, :kind,"
-            " :title, :url, :year, :month, :week_first, :week_last, :data, :week_key, :n_bullets, :fts_title,"
-            " :fts_orgs, :fts_body, :now, :now)",
-            {**v, "now": now},
-        )
+        cur = self.conn.execute(_INSERT_SQL, {**_row_values(item, position), "now": _now()})
         self.conn.executemany(
             "INSERT INTO item_orgs (item_rowid, org) VALUES (?, ?)", [(cur.lastrowid, o) for o in item.orgs]
         )
 
     def _update(self, rowid: int, item: Item, position: int) -> None:
-        v = _row_values(item, position)
-        self.conn.execute(
-            "UPDATE items SET id = :id, position = :position, kind = :kind, title = :title, url = :url, year = :year,"
-            " month = :month, week_first = :week_first, week_last = :week_last, week_key = :week_key, n_bullets = :n_bullets, data = :data, fts_title = :fts_title,"
-            " fts_orgs = :fts_orgs, fts_body = :fts_body, updated_at = :now WHERE rowid = :rowid",
-            {**v, "now": _now(), "rowid": rowid},
-        )
+        self.conn.execute(_UPDATE_SQL, {**_row_values(item, position), "now": _now(), "rowid": rowid})
         self.conn.execute("DELETE FROM item_orgs WHERE item_rowid = ?", (rowid,))
         self.conn.executemany("INSERT INTO item_orgs (item_rowid, org) VALUES (?, ?)", [(rowid, o) for o in item.orgs])
 
@@ -320,7 +342,9 @@ class Store:
         return int(self.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
 
     def layout(self) -> list[LayoutRow]:
-        return [(r["raw"], r["item_id"]) for r in self.conn.execute("SELECT raw, item_id FROM layout ORDER BY position")]
+        return [
+            (r["raw"], r["item_id"]) for r in self.conn.execute("SELECT raw, item_id FROM layout ORDER BY position")
+        ]
 
     def get(self, item_id: str) -> Item:
         """An item by id, or by a unique prefix of at least 4 characters."""
@@ -347,7 +371,7 @@ class Store:
         limit: int | None = None,
     ) -> list[Item]:
         """Items in archive order, filtered; `week` matches every block that covers one of its weeks."""
-        where, params = self._filters(kind=kind, org=org, week=week, since=since, until=until)
+        where, params = filter_sql(kind=kind, org=org, week=week, since=since, until=until)
         sql = f"SELECT i.data FROM items i {where} ORDER BY i.position, i.rowid"
         if limit is not None:
             sql += " LIMIT ?"
@@ -363,58 +387,26 @@ class Store:
         since: tuple[int, int] | None = None,
         until: tuple[int, int] | None = None,
         limit: int = 20,
-    ) -> list[SearchHit]:
-        """Items matching every word of `query`, best first (BM25; title weighs most, then orgs)."""
-        expr = match_expression(query)
-        if expr is None:
-            return []
-        where, params = self._filters(kind=kind, org=org, since=since, until=until)
-        where = ("AND " + where[len("WHERE ") :]) if where else ""
-        sql = (
-            "SELECT i.data, bm25(items_fts, 5.0, 3.0, 1.0) AS score FROM items_fts"
-            " JOIN items i ON i.rowid = items_fts.rowid"
-            f" WHERE items_fts MATCH ? {where} ORDER BY score LIMIT ?"
-        )
-        try:
-            rows = self.conn.execute(sql, [expr, *params, limit]).fetchall()
-        except sqlite3.OperationalError as e:  # should not happen: every term is quoted
-            raise StoreError(f"search failed for {query!r}: {e}") from e
-        return [SearchHit(Item.model_validate_json(r["data"]), round(-float(r["score"]), 4)) for r in rows]
+        window: int | None = RANK_WINDOW,
+    ) -> SearchResults:
+        """Items matching every word of `query`, best first (BM25; title weighs most, then orgs).
 
-    @staticmethod
-    def _filters(
-        *,
-        kind: str | None = None,
-        org: str | None = None,
-        week: Week | None = None,
-        since: tuple[int, int] | None = None,
-        until: tuple[int, int] | None = None,
-    ) -> tuple[str, list[object]]:
-        clauses: list[str] = []
-        params: list[object] = []
-        if kind:
-            clauses.append("i.kind = ?")
-            params.append(kind)
-        if org:
-            clauses.append("EXISTS (SELECT 1 FROM item_orgs o WHERE o.item_rowid = i.rowid AND o.org = ?)")
-            params.append(org)
-        if week:
-            clauses.append("i.year = ? AND i.month = ? AND i.week_first <= ? AND i.week_last >= ?")
-            params.extend([week.year, week.month, week.weeks[-1], week.weeks[0]])
-        if since:
-            clauses.append("i.year * 100 + i.month >= ?")
-            params.append(since[0] * 100 + since[1])
-        if until:
-            clauses.append("i.year * 100 + i.month <= ?")
-            params.append(until[0] * 100 + until[1])
-        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+        A query matching more than `window` items is ranked among its `window` newest
+        matches (see `store/search.py`); `window=None` ranks every match.
+        """
+        where, params = filter_sql(kind=kind, org=org, since=since, until=until)
+        return run_search(self.conn, query, where, params, limit=limit, window=window)
 
     def stats(self, *, top: int = 10) -> Stats:
         q = self.conn.execute
-        by_kind = {(r[0] or "none"): r[1] for r in q("SELECT kind, COUNT(*) FROM items GROUP BY kind ORDER BY 2 DESC, 1")}
+        by_kind = {
+            (r[0] or "none"): r[1] for r in q("SELECT kind, COUNT(*) FROM items GROUP BY kind ORDER BY 2 DESC, 1")
+        }
         by_month = {
             f"{r[0]:04d}-{r[1]:02d}": r[2]
-            for r in q("SELECT year, month, COUNT(*) FROM items WHERE year IS NOT NULL GROUP BY year, month ORDER BY 1, 2")
+            for r in q(
+                "SELECT year, month, COUNT(*) FROM items WHERE year IS NOT NULL GROUP BY year, month ORDER BY 1, 2"
+            )
         }
         top_orgs = [
             (r[0], r[1])

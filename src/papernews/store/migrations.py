@@ -68,10 +68,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             content='items', content_rowid='rowid',
             tokenize='unicode61 remove_diacritics 2'
         );
-        CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
-            INSERT INTO items_fts(rowid, fts_title, fts_orgs, fts_body)
-            VALUES (new.rowid, new.fts_title, new.fts_orgs, new.fts_body);
-        END;
+        -- New rows are indexed by the store in one INSERT ... SELECT after each write
+        -- (Store._index_new_rows): a per-row insert trigger makes a bulk import 6x slower.
         CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
             INSERT INTO items_fts(items_fts, rowid, fts_title, fts_orgs, fts_body)
             VALUES ('delete', old.rowid, old.fts_title, old.fts_orgs, old.fts_body);

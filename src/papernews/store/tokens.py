@@ -12,10 +12,13 @@ matches the word `LoRA` and not `exploration`.
 
 from __future__ import annotations
 
+import operator
 import re
 
 # Hangul syllables and jamo, CJK ideographs, kana.
-CJK_RUN_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+CJK_RUN_RE = re.compile(
+    r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+)
 # What unicode61 would keep as a token (letters, digits; we split CJK out first).
 WORD_RE = re.compile(r"\w+")
 
@@ -23,7 +26,7 @@ WORD_RE = re.compile(r"\w+")
 def _bigrams(run: str) -> str:
     if len(run) == 1:
         return run
-    return " ".join(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(map(operator.add, run, run[1:]))
 
 
 def index_text(text: str) -> str:
