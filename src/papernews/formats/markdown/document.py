@@ -8,13 +8,21 @@ kept as `Raw` nodes; items keep their source text and re-render only when edited
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from papernews.errors import InputError
-from papernews.formats.markdown.itemline import LIST_LINE_RE, item_from_lines, render_item
-from papernews.model import Item, SourceText, Week, fingerprint, make_item_id
+from papernews.formats.markdown.itemline import (
+    DETAILS_CLOSE_RE,
+    DETAILS_OPEN_RE,
+    LIST_LINE_RE,
+    SUMMARY_RE,
+    build_item,
+    parse_head,
+    render_item,
+    scan_item,
+)
+from papernews.model import Item, Week, make_item_id
 
 MONTHS_EN = {
     m: i + 1
@@ -34,9 +42,6 @@ MONTH_EMOJI = ["⛄", "☃", "🌱", "🌸", "🏕️", "🌞", "☔️", "🔥"
 
 YEAR_RE = re.compile(r"^#[ \t]+(\d{4})[ \t]*$")
 MONTH_RE = re.compile(r"^##[ \t]+(.*?)[ \t]*$")
-DETAILS_OPEN_RE = re.compile(r"^[ \t]*<details[^>]*>[ \t]*$", re.I)
-DETAILS_CLOSE_RE = re.compile(r"^[ \t]*</details>[ \t]*$", re.I)
-SUMMARY_RE = re.compile(r"^[ \t]*<summary>(.*?)</summary>[ \t]*$", re.I)
 WEEK_NUM_RE = re.compile(r"(\d)\s*(?:st|nd|rd|th|주(?:차)?)?", re.I)
 
 
@@ -91,30 +96,35 @@ def weeks_from_label(label: str) -> list[int]:
     return sorted(set(nums))
 
 
+# Markdown ends a line at `\n`, `\r\n` or `\r` only. `str.splitlines` also splits at
+# \v, \f, \x1c-\x1e, \x85, U+2028 and U+2029, which can occur inside a title pasted
+# from the web and would cut an item in two.
+_OTHER_BREAKS_RE = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
 def _lines(text: str) -> list[str]:
-    return text.splitlines(keepends=True)
+    """The lines of `text` with their endings (`\n`, `\r\n` or `\r`)."""
+    if _OTHER_BREAKS_RE.search(text) is None:
+        return text.splitlines(keepends=True)  # the same lines, three times faster
+    return _LINE_RE.findall(text)
 
 
 def parse(text: str, *, path: str | None = None) -> Document:
     """Parse a digest README. Raises InputError (with the line) on a malformed structure."""
     lines = _lines(text)
+    n = len(lines)
     doc = Document()
+    nodes = doc.nodes
     year: int | None = None
     month: int | None = None
     block: Week | None = None
     block_line = 0
     block_key = ""
     awaiting_summary = False
-    seen_ids: Counter[str] = Counter()
+    seen_ids: dict[str, int] = {}
     raw_buf: list[str] = []
     raw_start = 1
-
-    def flush_raw(next_line: int) -> None:
-        nonlocal raw_buf, raw_start
-        if raw_buf:
-            doc.nodes.append(Raw("".join(raw_buf), raw_start))
-        raw_buf = []
-        raw_start = next_line
 
     def keep(ln: str, lineno: int) -> None:
         nonlocal raw_start
@@ -124,27 +134,54 @@ def parse(text: str, *, path: str | None = None) -> Document:
 
     i = 0
     blocks = 0
-    while i < len(lines):
+    while i < n:
         ln = lines[i]
         lineno = i + 1
         bare = ln.rstrip("\r\n")
-        if block is None and not awaiting_summary:
-            if DETAILS_OPEN_RE.match(bare):
-                if year is None or month is None:
-                    raise InputError("a week block (<details>) before any '# YEAR' and '## Month' header", path=path, line=lineno)
-                awaiting_summary, block_line = True, lineno
-            elif DETAILS_CLOSE_RE.match(bare):
-                raise InputError("</details> without a matching <details>", path=path, line=lineno)
-            elif m := YEAR_RE.match(bare):
-                year, month = int(m.group(1)), None
-            elif m := MONTH_RE.match(bare):
-                found = month_from_header(m.group(1))
-                if found is None:
-                    doc.warnings.append(ParseWarning(lineno, f"header names no month, kept verbatim: {bare!r}"))
-                else:
-                    month = found
-            elif LIST_LINE_RE.match(bare) and not bare[:1].isspace():
-                doc.warnings.append(ParseWarning(lineno, "list line outside a week block, kept verbatim"))
+        if block is not None:
+            # Inside a week block. Dispatch on the first character: an item (`-`), the
+            # end of the block (`<`) or a header (`#`) are told apart without a regex each.
+            c = bare[:1]
+            if c in "-*+" and c and (m := LIST_LINE_RE.match(bare)) and m.group("text").strip():
+                scan = scan_item(lines, i)
+                if raw_buf:
+                    nodes.append(Raw("".join(raw_buf), raw_start))
+                    raw_buf = []
+                head = parse_head(scan.head)
+                key = f"{block_key}\x1f{head.url}\x1f{head.title}"
+                seen = seen_ids.get(key, 0)
+                seen_ids[key] = seen + 1
+                nodes.append(
+                    build_item(
+                        head,
+                        scan.bullets,
+                        item_id=make_item_id(block_key, head.url, head.title, seen),
+                        week=block,
+                        line=lineno,
+                        source_text="".join(lines[i : scan.end]),
+                    )
+                )
+                for msg in head.problems:
+                    doc.warnings.append(ParseWarning(lineno, msg))
+                i = scan.end
+                continue
+            if "<" in bare:
+                if DETAILS_CLOSE_RE.match(bare):
+                    block = None
+                    keep(ln, lineno)
+                    i += 1
+                    continue
+                if DETAILS_OPEN_RE.match(bare):
+                    raise InputError(
+                        f"week block opened at line {block_line} is not closed before a new <details>",
+                        path=path, line=lineno,
+                    )
+            if c == "#" and (YEAR_RE.match(bare) or MONTH_RE.match(bare)):
+                raise InputError(f"header inside the week block opened at line {block_line}", path=path, line=lineno)
+            if bare.strip():
+                doc.warnings.append(
+                    ParseWarning(lineno, f"line inside a week block is not an item, kept verbatim: {bare.strip()[:60]!r}")
+                )
             keep(ln, lineno)
             i += 1
             continue
@@ -155,74 +192,46 @@ def parse(text: str, *, path: str | None = None) -> Document:
                     raise InputError(f"week label names no week: {m.group(1)!r}", path=path, line=lineno)
                 assert year is not None and month is not None
                 block = Week(year=year, month=month, weeks=weeks, label=m.group(1))
-                block_key = block.key
+                block_key = block.key  # once per block, not once per item
                 awaiting_summary = False
                 blocks += 1
             elif bare.strip():
-                raise InputError(f"<details> at line {block_line} is not followed by <summary>week label</summary>", path=path, line=lineno)
+                raise InputError(
+                    f"<details> at line {block_line} is not followed by <summary>week label</summary>",
+                    path=path, line=lineno,
+                )
             keep(ln, lineno)
             i += 1
             continue
-        assert block is not None
-        if DETAILS_CLOSE_RE.match(bare):
-            block = None
-            keep(ln, lineno)
-            i += 1
-            continue
+        # outside any week block
         if DETAILS_OPEN_RE.match(bare):
-            raise InputError(f"week block opened at line {block_line} is not closed before a new <details>", path=path, line=lineno)
-        if YEAR_RE.match(bare) or MONTH_RE.match(bare):
-            raise InputError(f"header inside the week block opened at line {block_line}", path=path, line=lineno)
-        m = LIST_LINE_RE.match(bare)
-        if m and not m.group("indent") and m.group("text").strip():
-            end = _item_end(lines, i + 1)
-            flush_raw(lineno)
-            item_lines = lines[i:end]
-            item, problems = item_from_lines(item_lines, item_id="")
-            key = f"{block_key}\x1f{item.url}\x1f{item.title}"
-            item.id = make_item_id(block_key, item.url, item.title, seen_ids[key])
-            seen_ids[key] += 1
-            item.week = block
-            item.source = SourceText.model_construct(line=lineno, text="".join(item_lines), fingerprint=fingerprint(item))
-            doc.nodes.append(item)
-            for off, msg in problems:
-                doc.warnings.append(ParseWarning(lineno + off, msg))
-            i = end
-            raw_start = end + 1
-            continue
-        if bare.strip():
-            doc.warnings.append(ParseWarning(lineno, f"line inside a week block is not an item, kept verbatim: {bare.strip()[:60]!r}"))
+            if year is None or month is None:
+                raise InputError("a week block (<details>) before any '# YEAR' and '## Month' header", path=path, line=lineno)
+            awaiting_summary, block_line = True, lineno
+        elif DETAILS_CLOSE_RE.match(bare):
+            raise InputError("</details> without a matching <details>", path=path, line=lineno)
+        elif m := YEAR_RE.match(bare):
+            year, month = int(m.group(1)), None
+        elif m := MONTH_RE.match(bare):
+            found = month_from_header(m.group(1))
+            if found is None:
+                doc.warnings.append(ParseWarning(lineno, f"header names no month, kept verbatim: {bare!r}"))
+            else:
+                month = found
+        elif LIST_LINE_RE.match(bare) and not bare[:1].isspace():
+            doc.warnings.append(ParseWarning(lineno, "list line outside a week block, kept verbatim"))
         keep(ln, lineno)
         i += 1
     if awaiting_summary or block is not None:
         raise InputError("week block is never closed (missing </details>)", path=path, line=block_line)
-    flush_raw(len(lines) + 1)
+    if raw_buf:
+        nodes.append(Raw("".join(raw_buf), raw_start))
     if blocks == 0:
-        raise InputError("no week blocks found: not a digest README (expected '<details>' with '<summary>1st week</summary>')", path=path, line=1)
+        raise InputError(
+            "no week blocks found: not a digest README (expected '<details>' with '<summary>1st week</summary>')",
+            path=path, line=1,
+        )
     return doc
-
-
-def _item_end(lines: list[str], start: int) -> int:
-    """Index just past the item beginning before `start`: its bullets and continuation lines."""
-    j = start
-    while j < len(lines):
-        bare = lines[j].rstrip("\r\n")
-        if not bare.strip():
-            k = j
-            while k < len(lines) and not lines[k].strip():
-                k += 1
-            # a blank line inside a loose list: the item goes on if an indented line follows
-            if k < len(lines) and lines[k][:1] in (" ", "\t") and not SUMMARY_RE.match(lines[k].rstrip()):
-                j = k
-                continue
-            return j
-        if DETAILS_CLOSE_RE.match(bare) or DETAILS_OPEN_RE.match(bare) or bare.startswith("#"):
-            return j
-        m = LIST_LINE_RE.match(bare)
-        if m and not m.group("indent"):
-            return j
-        j += 1
-    return j
 
 
 def render(doc: Document) -> str:

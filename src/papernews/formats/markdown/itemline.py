@@ -1,7 +1,10 @@
 """Read one digest item (its head line and its bullets) into fields, and write fields back.
 
 Pure functions. The head is everything after `- ` up to the first bullet, so a title
-wrapped over two lines is one head.
+wrapped over two lines is one head. `scan_item` finds where an item ends and splits it
+into head and bullets in one pass over its lines; the document parser calls it for
+every item, so it (and `parse_head`) is written for speed: one regex match a line,
+C-level string searches before any Python loop, and models built without re-validation.
 """
 
 from __future__ import annotations
@@ -10,12 +13,73 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from papernews.links import BARE_URL_RE, link_at, match_bracket
-from papernews.model import EMOJI_KIND, KIND_EMOJI, Bullet, Item, Kind, build_bullet_tree, split_orgs
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from papernews.links import BARE_URL_RE, link_after, match_bracket
+from papernews.model import (
+    EMOJI_KIND,
+    KIND_EMOJI,
+    Bullet,
+    Item,
+    Kind,
+    SourceText,
+    Week,
+    build_bullet_tree,
+    fingerprint,
+    split_orgs,
+)
 
 HEAD_SEPARATORS = " \xa0\t"
 _NEXT_BRACKET_RE = re.compile(r"\s\[")
 LIST_LINE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+])(?P<gap>[ \t\xa0]+|$)(?P<text>.*)$")
+DETAILS_OPEN_RE = re.compile(r"^[ \t]*<details[^>]*>[ \t]*$", re.I)
+DETAILS_CLOSE_RE = re.compile(r"^[ \t]*</details>[ \t]*$", re.I)
+SUMMARY_RE = re.compile(r"^[ \t]*<summary>(.*?)</summary>[ \t]*$", re.I)
+
+# First characters of every kind emoji spelling: most heads start with one, and the
+# few that do not skip the loop over spellings.
+_KIND_FIRST = frozenset(spelling[0] for spelling in EMOJI_KIND)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _can_construct_trusted(cls: type[BaseModel]) -> bool:
+    """True when `construct_trusted` builds exactly what `model_construct` would."""
+    return (
+        not cls.__pydantic_post_init__
+        and not cls.__pydantic_root_model__
+        and cls.model_config.get("extra") != "allow"
+        and all(f.alias is None and f.validation_alias is None for f in cls.model_fields.values())
+    )
+
+
+# the models built this way, with their field names in order (None: use model_construct)
+_TRUSTED = {cls: tuple(cls.model_fields) if _can_construct_trusted(cls) else None for cls in (Item, SourceText)}
+_setattr = object.__setattr__
+
+
+def construct_trusted(cls: type[M], values: dict[str, Any]) -> M:
+    """`cls.model_construct(**values)` for parser output, when `values` names every field in order.
+
+    The parser's fields are valid by construction (plain strings, lists it built, enum
+    members), so they are not validated again. `model_construct` would loop over the
+    fields to look for aliases and defaults; with every field given and no alias there
+    is nothing to look for, so this sets the same four attributes it sets (fresh
+    `__dict__`, every field marked as set, no extra, no private) at a fifth of the cost.
+    Models this shortcut would get wrong (aliases, post-init, extra="allow") go through
+    `model_construct`; `tests/test_markdown_speed.py` checks both give the same model.
+    """
+    if _TRUSTED.get(cls) != tuple(values):
+        return cls.model_construct(**values)
+    m = cls.__new__(cls)
+    _setattr(m, "__dict__", values)
+    _setattr(m, "__pydantic_fields_set__", set(values))
+    _setattr(m, "__pydantic_extra__", None)
+    _setattr(m, "__pydantic_private__", None)
+    return m
+
 
 
 @dataclass
@@ -55,18 +119,22 @@ def _take_emoji(s: str, i: int) -> int:
 def _take_kind_emojis(s: str) -> tuple[list[Kind], int]:
     kinds: list[Kind] = []
     i = 0
-    while True:
+    while s[i : i + 1] in _KIND_FIRST:
         for spelling, kind in EMOJI_KIND.items():
             if s.startswith(spelling, i):
                 kinds.append(kind)
                 i += len(spelling)
                 break
         else:
-            return kinds, i
+            break
+    return kinds, i
+
+
+_WRAP_RE = re.compile(r"[ \t]*\n[ \t]*")
 
 
 def _join_wrapped(text: str) -> str:
-    return re.sub(r"[ \t]*\n[ \t]*", " ", text).strip()
+    return _WRAP_RE.sub(" ", text).strip() if "\n" in text else text.strip()
 
 
 def _strip_bold(title: str) -> tuple[str, bool]:
@@ -75,12 +143,32 @@ def _strip_bold(title: str) -> tuple[str, bool]:
     return title, False
 
 
+# The shape of nine heads in ten, after the kind emojis: at most one `[Org]`, then
+# `[Title](url)` with no nested bracket, no backslash and no space in the URL. For these
+# the general loop below would find exactly these groups; the regex finds them in one call.
+_SIMPLE_HEAD_RE = re.compile(r"[ \xa0\t\n]*(?:\[([^\[\]\\\n]*)\][ \xa0\t\n]*)?\[([^\[\]\\]*)\]\(([^()\\\s]+)\)")
+
+
 def parse_head(head: str) -> Head:
     """Fields of `📜 [Org] [Title](url) note` in all its variants (see house-style.md)."""
-    h = Head()
-    h.kinds, i = _take_kind_emojis(head)
+    kinds, i = _take_kind_emojis(head)
     while i < len(head) and head[i] in HEAD_SEPARATORS:
         i += 1
+    m = _SIMPLE_HEAD_RE.match(head, i)
+    if m is not None:
+        org, text, url = m.groups()
+        title, bold = _strip_bold(_join_wrapped(text))
+        note = _join_wrapped(head[m.end() :]) or None
+        if org is None:
+            return Head(kinds, None, [], title, url, bold, None, note, [])
+        return Head(kinds, org, [org], title, url, bold, None, note, [])
+    return _parse_head_general(head, kinds, i)
+
+
+def _parse_head_general(head: str, kinds: list[Kind], i: int) -> Head:
+    """`parse_head` for any head; `i` is where the text after the kind emojis starts."""
+    h = Head()
+    h.kinds = kinds
     brackets: list[str] = []
     texts: list[str] = []
     emojis: list[str] = []
@@ -92,12 +180,12 @@ def parse_head(head: str) -> Head:
             i += 1
             continue
         if c == "[":
-            found = link_at(head, i)
+            close = match_bracket(head, i)  # once: a `[Org]` needs it as much as a link
+            found = link_after(head, i, close)
             if found:
                 link = (found[0], found[1])
                 rest_start = found[2]
                 break
-            close = match_bracket(head, i)
             if close > 0:
                 brackets.append(head[i + 1 : close])
                 i = close + 1
@@ -149,61 +237,129 @@ class ParsedItem:
     problems: list[tuple[int, str]]  # (line offset inside the item, message)
 
 
-def parse_item_lines(lines: list[str]) -> ParsedItem:
-    """Parse an item's lines (first one starts with `- `). Line endings may be present."""
-    stripped = [ln.rstrip("\r\n") for ln in lines]
-    first = LIST_LINE_RE.match(stripped[0])
+@dataclass
+class ItemScan:
+    """An item's lines split into head and bullets, before any field is read from them."""
+
+    end: int  # index of the first line after the item
+    head: str  # the head text: after `- `, wrapped lines joined with `\n`, right-stripped
+    bullets: list[tuple[int, str]]  # (level, text), continuation lines joined with a space
+
+
+def scan_item(lines: list[str], start: int) -> ItemScan:
+    """Read the item whose `- ` line is `lines[start]`: where it ends, its head and its bullets.
+
+    The item goes on over indented lines (bullets and their continuation lines), lines
+    that are neither a list line nor structure (a wrapped title or bullet), and blank
+    lines followed by an indented line (a loose list). It ends at a blank line followed by
+    anything else, at a `- ` line without indent, a `#` header or a `<details>` tag.
+
+    One pass and one regex match a line: finding the end and splitting the lines used to
+    be two passes with three regexes a line, the largest cost of parsing after pydantic.
+    """
+    n = len(lines)
+    first = LIST_LINE_RE.match(lines[start].rstrip("\r\n"))
     assert first is not None, "an item starts with a list line"
     head_parts = [first.group("text")]
-    flat: list[tuple[int, list[str]]] = []  # (indent, text parts)
-    problems: list[tuple[int, str]] = []
-    for off, ln in enumerate(stripped[1:], start=1):
-        if not ln.strip():
-            continue
-        m = LIST_LINE_RE.match(ln)
-        if m and m.group("indent") and m.group("text").strip():
-            flat.append((len(m.group("indent").expandtabs(4)), [m.group("text").strip()]))
-        elif flat:
-            flat[-1][1].append(ln.strip())
+    flat: list[tuple[int, list[str]]] = []  # (level, text parts)
+    indents: list[int] = []  # the indent of each open level
+    j = start + 1
+    while j < n:
+        bare = lines[j].rstrip("\r\n")
+        if not bare.strip():
+            k = j + 1
+            while k < n and not lines[k].strip():
+                k += 1
+            # a blank line inside a loose list: the item goes on if an indented line follows
+            if k < n and lines[k][:1] in (" ", "\t") and not SUMMARY_RE.match(lines[k].rstrip()):
+                j = k
+                continue
+            break
+        m = LIST_LINE_RE.match(bare)
+        if m is not None:
+            indent = m.group("indent")
+            if not indent:
+                break  # the next item (or a stray list line)
+            text = m.group("text").strip()
+            if text:
+                width = len(indent.expandtabs(4))
+                while indents and indents[-1] >= width:
+                    indents.pop()
+                indents.append(width)
+                flat.append((len(indents), [text]))
+                j += 1
+                continue
+        elif bare[0] == "#" or ("<" in bare and (DETAILS_CLOSE_RE.match(bare) or DETAILS_OPEN_RE.match(bare))):
+            break
+        # a continuation line: of the last bullet, or of the head before any bullet
+        if flat:
+            flat[-1][1].append(bare.strip())
         else:
-            head_parts.append(ln)
-    head = parse_head("\n".join(head_parts).rstrip())
-    for p in head.problems:
-        problems.append((0, p))
-    leveled: list[tuple[int, str]] = []
-    stack: list[int] = []
-    for indent, parts in flat:
-        while stack and stack[-1] >= indent:
-            stack.pop()
-        stack.append(indent)
-        leveled.append((len(stack), " ".join(parts)))
-    return ParsedItem(head=head, bullets=build_bullet_tree(leveled), problems=problems)
+            head_parts.append(bare)
+        j += 1
+    return ItemScan(
+        end=j,
+        head="\n".join(head_parts).rstrip(),
+        bullets=[(level, parts[0] if len(parts) == 1 else " ".join(parts)) for level, parts in flat],
+    )
+
+
+def parse_item_lines(lines: list[str]) -> ParsedItem:
+    """Parse an item's lines (first one starts with `- `). Line endings may be present.
+
+    Reads the first item of `lines`: lines after its end (see `scan_item`) are not part of it.
+    """
+    scan = scan_item(lines, 0)
+    head = parse_head(scan.head)
+    return ParsedItem(head=head, bullets=build_bullet_tree(scan.bullets), problems=[(0, p) for p in head.problems])
+
+
+def build_item(
+    head: Head,
+    bullets: list[tuple[int, str]],
+    *,
+    item_id: str,
+    week: Week | None = None,
+    line: int = 0,
+    source_text: str | None = None,
+) -> Item:
+    """The Item a parsed head and its (level, text) bullets say; with `source_text`, its source too."""
+    groups = head.org_groups
+    kinds = head.kinds
+    item = construct_trusted(
+        Item,
+        {  # every field, in the model's order: see construct_trusted
+            "id": item_id,
+            "kind": kinds[0] if kinds else None,
+            "extra_kinds": kinds[1:],
+            "orgs": split_orgs(groups[0]) if len(groups) == 1 else [o for g in groups for o in split_orgs(g)],
+            "org_label": head.orgs_label,
+            "title": head.title,
+            "url": head.url,
+            "bullets": build_bullet_tree(bullets),
+            "week": week,
+            "tags": [],
+            "marker": head.marker,
+            "bold": head.bold,
+            "note": head.note,
+            "source": None,
+            "extra": {},
+        },
+    )
+    if source_text is not None:
+        # set in place rather than by `item.source = …`: `source` is already in the fields
+        # set, and pydantic's __setattr__ would only cost time
+        item.__dict__["source"] = construct_trusted(
+            SourceText, {"line": line, "text": source_text, "fingerprint": fingerprint(item)}
+        )
+    return item
 
 
 def item_from_lines(lines: list[str], *, item_id: str) -> tuple[Item, list[tuple[int, str]]]:
-    parsed = parse_item_lines(lines)
-    h = parsed.head
-    orgs = [o for g in h.org_groups for o in split_orgs(g)]
-    # model_construct: these fields come straight from the parser and are valid by
-    # construction; validating them again costs a third of the parse time.
-    item = Item.model_construct(
-        id=item_id,
-        kind=h.kinds[0] if h.kinds else None,
-        extra_kinds=h.kinds[1:],
-        orgs=orgs,
-        org_label=h.orgs_label,
-        title=h.title,
-        url=h.url,
-        bullets=parsed.bullets,
-        marker=h.marker,
-        bold=h.bold,
-        note=h.note,
-        week=None,
-        tags=[],
-        source=None,
-        extra={},
-    )
-    return item, parsed.problems
+    """An Item read from one item's lines (see `parse_item_lines`); its week and source are unset."""
+    scan = scan_item(lines, 0)
+    head = parse_head(scan.head)
+    return build_item(head, scan.bullets, item_id=item_id), [(0, p) for p in head.problems]
 
 
 def render_item(item: Item) -> str:
