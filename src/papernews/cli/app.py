@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -18,13 +17,13 @@ from papernews.store import Store, default_db_path
 class _Group(TyperGroup):
     """Prints a PapernewsError once, as `error: file:line: message`, and exits 2."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # click.Context, which typer vendors privately
         try:
             return super().invoke(ctx)
         except PapernewsError as e:
             kind = "input error" if isinstance(e, InputError) else "error"
             err.print(f"[bold red]{kind}:[/] {e}", highlight=False, markup=True)
-            raise click.exceptions.Exit(2) from None
+            raise typer.Exit(2) from None
 
 
 app = typer.Typer(

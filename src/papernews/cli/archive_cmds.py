@@ -21,7 +21,7 @@ def _format(value: str | None) -> archive.Format | None:
         return None
     if value not in archive.FORMATS:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(archive.FORMATS)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 @app.command("import")
