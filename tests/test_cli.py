@@ -114,7 +114,7 @@ def test_list_show_stats_schema(db: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "suffix", "where"),
     [
-        ("# 2024\n## March\n<details>\n  <summary>1st week</summary>\n\n- 📜 [A](https://a.b)\n", ".md", ":4"),
+        ("# 2024\n## March\n<details>\n  <summary>1st week</summary>\n\n- 📜 [A](https://a.b)\n", ".md", ":3"),
         ("# 2024\n## March\n</details>\n", ".md", ":3"),
         ("nothing here\n", ".md", ":1"),
         ('{\n  "version": 1,\n  "items": [\n    {"id": \n', ".json", ":4"),

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
 from papernews.errors import InputError
 from papernews.files import read_text
 from papernews.formats import itemsjson
-from papernews.formats.detect import detect_format
+from papernews.formats.detect import FORMATS, Format, detect_format
 from papernews.formats.markdown import Document, canonical_document, parse, render, render_item
 from papernews.model import Item
 from papernews.store import ImportReport, Store
 from papernews.store.db import Progress
-
-Format = Literal["markdown", "json", "jsonl"]
-FORMATS: tuple[Format, ...] = ("markdown", "json", "jsonl")
 
 
 @dataclass
@@ -39,7 +34,7 @@ def load_file(path: str | Path, fmt: Format | None = None) -> Loaded:
         return Loaded(fmt, itemsjson.items_from_json(text, path=str(path)), None)
     if fmt == "jsonl":
         return Loaded(fmt, itemsjson.items_from_jsonl(text, path=str(path)), None)
-    raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path=str(path))
+    raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path=str(path))  # unreachable
 
 
 def import_loaded(

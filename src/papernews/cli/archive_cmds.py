@@ -12,16 +12,18 @@ from papernews import archive
 from papernews.cli.app import app, settings
 from papernews.cli.output import err, out, print_json
 from papernews.files import read_text, write_atomic
+from papernews.formats.detect import Format, UnknownFormatError, check_format
 
 FORMAT_HELP = "markdown, json or jsonl (default: from the file's extension, else its content)."
 
 
-def _format(value: str | None) -> archive.Format | None:
+def _format(value: str | None) -> Format | None:
     if value is None:
         return None
-    if value not in archive.FORMATS:
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(archive.FORMATS)}")
-    return value
+    try:
+        return check_format(value)
+    except UnknownFormatError as e:
+        raise typer.BadParameter(str(e)) from None
 
 
 @app.command("import")
