@@ -169,3 +169,24 @@ def test_demo_sample_imports_and_searches(tmp_path: Path) -> None:
         assert code == 0 and json.loads(out), q
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] >= 25
+
+
+def test_reference_items_json_through_the_archive_comes_back_field_by_field(
+    tmp_path: Path, items_json_path: Path
+) -> None:
+    db = tmp_path / "ref.db"
+    code, out, _ = run("import", str(items_json_path), "--json", db=db)
+    assert code == 0 and json.loads(out)["added"] == 850
+    code, out, _ = run("export", "--format", "json", db=db)
+    exported = json.loads(out)["items"]
+    reference = json.loads(items_json_path.read_text(encoding="utf-8"))["items"]
+    assert len(exported) == len(reference) == 850
+    for ours, theirs in zip(exported, reference, strict=True):
+        assert list(ours)[: len(theirs)] == list(theirs)
+        assert {k: ours[k] for k in theirs} == theirs
+    # and as a README: a canonical digest that parses back to the same 850 items
+    code, out, _ = run("export", "--format", "markdown", db=db)
+    readme = tmp_path / "README.md"
+    readme.write_text(out, encoding="utf-8")
+    code, out, _ = run("import", str(readme), "--json", db=tmp_path / "again.db")
+    assert code == 0 and json.loads(out)["added"] == 850 and json.loads(out)["warnings"] == []
