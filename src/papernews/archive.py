@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
 from papernews.errors import InputError
 from papernews.files import read_text
 from papernews.formats import itemsjson

@@ -8,6 +8,7 @@ An item keeps, next to what it means, the exact text it was read from
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from enum import StrEnum
 from typing import Any
@@ -83,33 +84,45 @@ def build_bullet_tree(flat: list[tuple[int, str]]) -> list[Bullet]:
 
     The bullets are built without validation: the parser calls this with plain strings,
     which are valid by construction. It does what `Bullet.model_construct(text=…, children=[])`
-    does (a fresh `__dict__`, every field marked as set, no extra, no private) without
-    its per-field loop: `model_construct` is ~10 µs a bullet, a third of parsing the seed.
+    does (a fresh `__dict__`, every field marked as set, no extra, no private) without its
+    loop over the fields: `model_construct` is ~10 µs a bullet, a third of parsing the seed.
     `tests/test_markdown_speed.py` checks that both give the same model.
     """
     roots: list[Bullet] = []
     stack: list[tuple[int, Bullet]] = []
-    if Bullet.__pydantic_post_init__ or Bullet.model_config.get("extra") == "allow":  # pragma: no cover
-        def make(text: str) -> Bullet:
-            return Bullet.model_construct(text=text, children=[])
-    else:
-        new, setattr_ = Bullet.__new__, object.__setattr__
-
-        def make(text: str) -> Bullet:
-            bullet = new(Bullet)
-            setattr_(bullet, "__dict__", {"text": text, "children": []})
-            setattr_(bullet, "__pydantic_fields_set__", {"text", "children"})
-            setattr_(bullet, "__pydantic_extra__", None)
-            setattr_(bullet, "__pydantic_private__", None)
-            return bullet
-
+    new, set_ = _new_bullet, object.__setattr__
     for level, text in flat:
-        bullet = make(text)
-        while stack and stack[-1][0] >= level:
+        if new is None:  # pragma: no cover - Bullet grew a post-init, aliases or extra="allow"
+            bullet = Bullet.model_construct(text=text, children=[])
+        else:
+            bullet = new(Bullet)
+            set_(bullet, "__dict__", {"text": text, "children": []})
+            set_(bullet, "__pydantic_fields_set__", {"text", "children"})
+            set_(bullet, "__pydantic_extra__", None)
+            set_(bullet, "__pydantic_private__", None)
+        # the levels on the stack rise from the bottom: when the lowest is not below this
+        # bullet's, every level would be popped and the bullet is a root (the usual case)
+        if not stack or stack[0][0] >= level:
+            roots.append(bullet)
+            stack = [(level, bullet)]
+            continue
+        while stack[-1][0] >= level:
             stack.pop()
-        (stack[-1][1].children if stack else roots).append(bullet)
+        stack[-1][1].children.append(bullet)
         stack.append((level, bullet))
     return roots
+
+
+# How build_bullet_tree makes a Bullet: `Bullet.__new__`, unless the shortcut would differ
+# from `model_construct` (decided once: pydantic class attributes are slow to read).
+_new_bullet = (
+    None
+    if Bullet.__pydantic_post_init__
+    or Bullet.model_config.get("extra") == "allow"
+    or tuple(Bullet.model_fields) != ("text", "children")
+    or any(f.alias or f.validation_alias for f in Bullet.model_fields.values())
+    else Bullet.__new__
+)
 
 
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -206,7 +219,9 @@ class Item(BaseModel):
     bullets: list[Bullet] = Field(default_factory=list)
     week: Week | None = None
     tags: list[str] = Field(default_factory=list)
-    marker: str | None = Field(default=None, description="an emoji or tag written before the title (`🧞`, `<Cookbook>`)")
+    marker: str | None = Field(
+        default=None, description="an emoji or tag written before the title (`🧞`, `<Cookbook>`)"
+    )
     bold: bool = Field(default=False, description="title written in bold (`[**Title**](url)`)")
     note: str | None = Field(default=None, description="text after the link, e.g. `(X link)`")
     source: SourceText | None = None
@@ -238,32 +253,37 @@ def fingerprint(item: Item) -> str:
     """Hash of what the Markdown expresses, to tell an edited item from an untouched one.
 
     Built by hand rather than with `model_dump`: it runs twice per item on every parse
-    and render, and a dump (with the computed links) is five times slower. Level-1
-    bullets are written out inline and only deeper ones go through `walk_bullets`,
-    which saves the (level, bullet) list of every item. The bytes hashed must not change:
-    stored fingerprints compare against them.
+    and render, and a dump (with the computed links) is five times slower. The fields are
+    read with one `attrgetter` call and level-1 bullets are written out inline (only deeper
+    ones go through `walk_bullets`): SHA-1 and the UTF-8 encoding are then more than half
+    of the cost. The bytes hashed must not change: stored fingerprints compare against them.
     """
-    bullets: list[str] = []
-    for b in item.bullets:
-        bullets.append("1\x1d" + b.text)
+    kind, extra_kinds, orgs, org_label, title, url, marker, bold, note, bullets = _fingerprint_fields(item)
+    lines: list[str] = []
+    for b in bullets:
+        lines.append("1\x1d" + b.text)
         if b.children:
-            bullets.extend(f"{lvl}\x1d{c.text}" for lvl, c in walk_bullets(b.children, 2))
-    org_label, url, marker, note = item.org_label, item.url, item.marker, item.note
+            lines.extend(f"{lvl}\x1d{c.text}" for lvl, c in walk_bullets(b.children, 2))
     text = "\x1f".join(
         (
-            item.kind or "",
-            ",".join(item.extra_kinds),
-            "\x1e".join(item.orgs),
+            kind or "",
+            ",".join(extra_kinds) if extra_kinds else "",
+            "\x1e".join(orgs),
             "\x00" if org_label is None else org_label,
-            item.title,
+            title,
             "\x00" if url is None else url,
             "\x00" if marker is None else marker,
-            "b" if item.bold else "",
+            "b" if bold else "",
             "\x00" if note is None else note,
-            "\x1e".join(bullets),
+            "\x1e".join(lines),
         )
     )
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+_fingerprint_fields = operator.attrgetter(
+    "kind", "extra_kinds", "orgs", "org_label", "title", "url", "marker", "bold", "note", "bullets"
+)
 
 
 ORG_SPLIT_RE = re.compile(r", | & | · ")

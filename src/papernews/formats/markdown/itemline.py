@@ -3,8 +3,9 @@
 Pure functions. The head is everything after `- ` up to the first bullet, so a title
 wrapped over two lines is one head. `scan_item` finds where an item ends and splits it
 into head and bullets in one pass over its lines; the document parser calls it for
-every item, so it (and `parse_head`) is written for speed: one regex match a line,
-C-level string searches before any Python loop, and models built without re-validation.
+every item, so it (and `parse_head`) is written for speed: string methods before any
+regex, a regex for the common head before the general loop, and models built without
+validating again what the parser built (see `build_item`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -32,57 +32,32 @@ from papernews.model import (
 )
 
 HEAD_SEPARATORS = " \xa0\t"
+LIST_GAP = " \t\xa0"  # what may follow a list marker (`- `)
 _NEXT_BRACKET_RE = re.compile(r"\s\[")
 LIST_LINE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+])(?P<gap>[ \t\xa0]+|$)(?P<text>.*)$")
 DETAILS_OPEN_RE = re.compile(r"^[ \t]*<details[^>]*>[ \t]*$", re.I)
 DETAILS_CLOSE_RE = re.compile(r"^[ \t]*</details>[ \t]*$", re.I)
 SUMMARY_RE = re.compile(r"^[ \t]*<summary>(.*?)</summary>[ \t]*$", re.I)
 
-# First characters of every kind emoji spelling: most heads start with one, and the
-# few that do not skip the loop over spellings.
-_KIND_FIRST = frozenset(spelling[0] for spelling in EMOJI_KIND)
 
-M = TypeVar("M", bound=BaseModel)
+def item_head_text(bare: str) -> str | None:
+    """The text after `- ` when `bare` (a line without its ending) starts an item, else None.
 
-
-def _can_construct_trusted(cls: type[BaseModel]) -> bool:
-    """True when `construct_trusted` builds exactly what `model_construct` would."""
-    return (
-        not cls.__pydantic_post_init__
-        and not cls.__pydantic_root_model__
-        and cls.model_config.get("extra") != "allow"
-        and all(f.alias is None and f.validation_alias is None for f in cls.model_fields.values())
-    )
-
-
-# the models built this way, with their field names in order (None: use model_construct)
-_TRUSTED = {cls: tuple(cls.model_fields) if _can_construct_trusted(cls) else None for cls in (Item, SourceText)}
-_setattr = object.__setattr__
-
-
-def construct_trusted(cls: type[M], values: dict[str, Any]) -> M:
-    """`cls.model_construct(**values)` for parser output, when `values` names every field in order.
-
-    The parser's fields are valid by construction (plain strings, lists it built, enum
-    members), so they are not validated again. `model_construct` would loop over the
-    fields to look for aliases and defaults; with every field given and no alias there
-    is nothing to look for, so this sets the same four attributes it sets (fresh
-    `__dict__`, every field marked as set, no extra, no private) at a fifth of the cost.
-    Models this shortcut would get wrong (aliases, post-init, extra="allow") go through
-    `model_construct`; `tests/test_markdown_speed.py` checks both give the same model.
+    Says what `LIST_LINE_RE` says for a list line without indent and with text, with
+    string methods: the document parser asks it of every line of a week block.
     """
-    if _TRUSTED.get(cls) != tuple(values):
-        return cls.model_construct(**values)
-    m = cls.__new__(cls)
-    _setattr(m, "__dict__", values)
-    _setattr(m, "__pydantic_fields_set__", set(values))
-    _setattr(m, "__pydantic_extra__", None)
-    _setattr(m, "__pydantic_private__", None)
-    return m
+    if bare[:1] in ("-", "*", "+") and (len(bare) == 1 or bare[1] in LIST_GAP):
+        text = bare[1:].lstrip(LIST_GAP)
+        if text and not text.isspace():
+            return text
+    return None
 
 
+# ---------------------------------------------------------------------------
+# The head: `📜 [Org] [Title](url) note`
 
-@dataclass
+
+@dataclass(slots=True)
 class Head:
     """What the head of an item line says."""
 
@@ -116,7 +91,13 @@ def _take_emoji(s: str, i: int) -> int:
     return j
 
 
+# First characters of every kind emoji spelling: a head that starts with none of them
+# skips the loop over spellings.
+_KIND_FIRST = frozenset(spelling[0] for spelling in EMOJI_KIND)
+
+
 def _take_kind_emojis(s: str) -> tuple[list[Kind], int]:
+    """The kind emojis at the start of `s` (longest spelling first) and where they end."""
     kinds: list[Kind] = []
     i = 0
     while s[i : i + 1] in _KIND_FIRST:
@@ -143,37 +124,62 @@ def _strip_bold(title: str) -> tuple[str, bool]:
     return title, False
 
 
-# The shape of nine heads in ten, after the kind emojis: at most one `[Org]`, then
-# `[Title](url)` with no nested bracket, no backslash and no space in the URL. For these
-# the general loop below would find exactly these groups; the regex finds them in one call.
-_SIMPLE_HEAD_RE = re.compile(r"[ \xa0\t\n]*(?:\[([^\[\]\\\n]*)\][ \xa0\t\n]*)?\[([^\[\]\\]*)\]\(([^()\\\s]+)\)")
+# The shape of nine heads in ten: at most one kind emoji, at most one `[Org]`, then
+# `[Title](url)` with no nested bracket, no backslash and no space in the URL. For these,
+# `_parse_head_general` finds exactly these groups (a property test checks it); the regex
+# finds them in one call. The kind is an atomic group, so a shorter spelling (`🗞` for
+# `🗞️`) is never tried after the longest one, as in `_take_kind_emojis`. The classes
+# exclude one character each, which `re` matches three times faster than a set; what
+# they let through (a `[` or `\` inside, a space in the URL) sends the head to the
+# general loop, checked with `in` in `parse_head`.
+_SIMPLE_HEAD_RE = re.compile(
+    "(?>(" + "|".join(re.escape(s) for s in EMOJI_KIND) + "))?"
+    r"[ \xa0\t\n]*+(?:\[([^\]\n]*+)\][ \xa0\t\n]*+)?\[([^\]]*+)\]\(([^)]++)\)"
+)
+_SPACE_RE = re.compile(r"\s")
 
 
 def parse_head(head: str) -> Head:
     """Fields of `📜 [Org] [Title](url) note` in all its variants (see house-style.md)."""
-    kinds, i = _take_kind_emojis(head)
+    m = _SIMPLE_HEAD_RE.match(head)
+    if m is not None:
+        emoji, org, text, url = m.groups()
+        if (
+            "[" not in text
+            and "\\" not in text
+            and (org is None or ("[" not in org and "\\" not in org))
+            and "(" not in url
+            and "\\" not in url
+            and _SPACE_RE.search(url) is None
+        ):
+            title, bold = _strip_bold(_join_wrapped(text))
+            note = _join_wrapped(head[m.end() :]) or None
+            return Head(
+                [] if emoji is None else [EMOJI_KIND[emoji]],
+                org,
+                [] if org is None else [org],
+                title,
+                url,
+                bold,
+                None,
+                note,
+                [],
+            )
+    return _parse_head_general(head)
+
+
+def _parse_head_general(head: str) -> Head:
+    """`parse_head` for any head, one token at a time."""
+    h = Head()
+    h.kinds, i = _take_kind_emojis(head)
     while i < len(head) and head[i] in HEAD_SEPARATORS:
         i += 1
-    m = _SIMPLE_HEAD_RE.match(head, i)
-    if m is not None:
-        org, text, url = m.groups()
-        title, bold = _strip_bold(_join_wrapped(text))
-        note = _join_wrapped(head[m.end() :]) or None
-        if org is None:
-            return Head(kinds, None, [], title, url, bold, None, note, [])
-        return Head(kinds, org, [org], title, url, bold, None, note, [])
-    return _parse_head_general(head, kinds, i)
-
-
-def _parse_head_general(head: str, kinds: list[Kind], i: int) -> Head:
-    """`parse_head` for any head; `i` is where the text after the kind emojis starts."""
-    h = Head()
-    h.kinds = kinds
     brackets: list[str] = []
     texts: list[str] = []
     emojis: list[str] = []
     link: tuple[str, str] | None = None
     rest_start = len(head)
+    text_then_bracket = False  # the last token is a `[…]` written after some plain text
     while i < len(head):
         c = head[i]
         if c in HEAD_SEPARATORS or c == "\n":
@@ -188,20 +194,29 @@ def _parse_head_general(head: str, kinds: list[Kind], i: int) -> Head:
                 break
             if close > 0:
                 brackets.append(head[i + 1 : close])
+                text_then_bracket = bool(texts)
                 i = close + 1
                 continue
         if _is_emoji_start(c):
             j = _take_emoji(head, i)
             if j >= len(head) or head[j] in HEAD_SEPARATORS or head[j] == "[":
                 emojis.append(head[i:j])
+                text_then_bracket = False
                 i = j
                 continue
         # plain text: up to the next ` [` (or the end)
         m = _NEXT_BRACKET_RE.search(head, i)
         j = m.start() if m else len(head)
         texts.append(head[i:j])
+        text_then_bracket = False
         i = j
-    if link is not None:
+    if link is None and text_then_bracket:
+        # `[Org] <Tag> [Title]`: a tag before a title with no link (what render_item writes
+        # for an item with a marker and no URL), not the title `<Tag>` with two orgs
+        h.title, h.bold = _strip_bold(_join_wrapped(brackets[-1]))
+        h.org_groups = brackets[:-1]
+        h.marker = " ".join(t.strip() for t in emojis + texts) or None
+    elif link is not None:
         title, h.bold = _strip_bold(_join_wrapped(link[0]))
         h.title, h.url = title, link[1]
         h.org_groups = brackets
@@ -212,13 +227,15 @@ def _parse_head_general(head: str, kinds: list[Kind], i: int) -> Head:
         h.note = _join_wrapped(rest) or None
     elif texts:
         text = _join_wrapped(" ".join(texts))
-        bare = BARE_URL_RE.fullmatch(text)
-        if bare:
-            h.url = text
-        else:
-            h.title, h.bold = _strip_bold(text)
         h.org_groups = brackets
         h.marker = " ".join(emojis) or None
+        bare = _bare_url_parts(text)
+        if bare is None:
+            h.title, h.bold = _strip_bold(text)
+        else:  # a bare URL instead of a link, maybe with a tag before it and a note after it
+            tag, h.url, h.note = bare
+            if tag:
+                h.marker = " ".join([*emojis, tag])
     elif brackets:
         h.title, h.bold = _strip_bold(_join_wrapped(brackets[-1]))
         h.org_groups = brackets[:-1]
@@ -230,14 +247,30 @@ def _parse_head_general(head: str, kinds: list[Kind], i: int) -> Head:
     return h
 
 
-@dataclass
-class ParsedItem:
-    head: Head
-    bullets: list[Bullet]
-    problems: list[tuple[int, str]]  # (line offset inside the item, message)
+_TAG_RE = re.compile(r"<[^<>\s]+>")
 
 
-@dataclass
+def _bare_url_parts(text: str) -> tuple[str | None, str, str | None] | None:
+    """`https://…`, `<Tag> https://…` or either followed by a note: (tag, url, note), else None.
+
+    What render_item writes for an item with a URL and no title; a URL inside a sentence
+    (`see https://… for details`) is a title, not a bare URL.
+    """
+    first, _, rest = text.partition(" ")
+    tag = None
+    if _TAG_RE.fullmatch(first) and rest:
+        tag = first
+        first, _, rest = rest.partition(" ")
+    if not BARE_URL_RE.fullmatch(first):
+        return None
+    return tag, first, rest.strip() or None
+
+
+# ---------------------------------------------------------------------------
+# The lines of an item
+
+
+@dataclass(slots=True)
 class ItemScan:
     """An item's lines split into head and bullets, before any field is read from them."""
 
@@ -252,56 +285,65 @@ def scan_item(lines: list[str], start: int) -> ItemScan:
     The item goes on over indented lines (bullets and their continuation lines), lines
     that are neither a list line nor structure (a wrapped title or bullet), and blank
     lines followed by an indented line (a loose list). It ends at a blank line followed by
-    anything else, at a `- ` line without indent, a `#` header or a `<details>` tag.
+    anything else, at a list line without indent, a `#` header or a `<details>` tag.
+    A bullet's level counts the deeper indents open above it (4 or 2 spaces, a tab is 4).
 
-    One pass and one regex match a line: finding the end and splitting the lines used to
-    be two passes with three regexes a line, the largest cost of parsing after pydantic.
+    One pass, string methods first: finding the end and splitting the lines used to be two
+    passes with three regexes a line, the largest cost of parsing after pydantic. A list
+    line is what `LIST_LINE_RE` matches: `[ \\t]*` then `-`, `*` or `+`, then `[ \\t\\xa0]+`
+    or the end of the line; `not s.strip()` is spelled `not s or s.isspace()` (no copy).
     """
     n = len(lines)
-    first = LIST_LINE_RE.match(lines[start].rstrip("\r\n"))
-    assert first is not None, "an item starts with a list line"
-    head_parts = [first.group("text")]
-    flat: list[tuple[int, list[str]]] = []  # (level, text parts)
-    indents: list[int] = []  # the indent of each open level
+    first = lines[start].rstrip("\r\n").lstrip(" \t")
+    head_parts = [first[1:].lstrip(LIST_GAP)]
+    flat: list[tuple[int, str]] = []
+    indents: list[int] = []  # the indent width of each open level
     j = start + 1
     while j < n:
         bare = lines[j].rstrip("\r\n")
-        if not bare.strip():
+        if not bare or bare.isspace():
             k = j + 1
-            while k < n and not lines[k].strip():
+            while k < n and (not lines[k] or lines[k].isspace()):
                 k += 1
             # a blank line inside a loose list: the item goes on if an indented line follows
             if k < n and lines[k][:1] in (" ", "\t") and not SUMMARY_RE.match(lines[k].rstrip()):
                 j = k
                 continue
             break
-        m = LIST_LINE_RE.match(bare)
-        if m is not None:
-            indent = m.group("indent")
-            if not indent:
-                break  # the next item (or a stray list line)
-            text = m.group("text").strip()
+        body = bare.lstrip(" \t")
+        c = body[0]
+        if c in ("-", "*", "+") and (len(body) == 1 or body[1] in LIST_GAP):
+            if len(body) == len(bare):
+                break  # a list line without indent: the next item (or a stray list line)
+            text = body[1:].strip()
             if text:
-                width = len(indent.expandtabs(4))
+                indent = bare[: len(bare) - len(body)]
+                width = len(indent.expandtabs(4)) if "\t" in indent else len(indent)
                 while indents and indents[-1] >= width:
                     indents.pop()
                 indents.append(width)
-                flat.append((len(indents), [text]))
+                flat.append((len(indents), text))
                 j += 1
                 continue
-        elif bare[0] == "#" or ("<" in bare and (DETAILS_CLOSE_RE.match(bare) or DETAILS_OPEN_RE.match(bare))):
+        elif (c == "#" and len(body) == len(bare)) or (
+            c == "<" and (DETAILS_CLOSE_RE.match(bare) or DETAILS_OPEN_RE.match(bare))
+        ):
             break
         # a continuation line: of the last bullet, or of the head before any bullet
         if flat:
-            flat[-1][1].append(bare.strip())
+            level, text = flat[-1]
+            flat[-1] = (level, text + " " + bare.strip())
         else:
             head_parts.append(bare)
         j += 1
-    return ItemScan(
-        end=j,
-        head="\n".join(head_parts).rstrip(),
-        bullets=[(level, parts[0] if len(parts) == 1 else " ".join(parts)) for level, parts in flat],
-    )
+    return ItemScan(j, "\n".join(head_parts).rstrip() if len(head_parts) > 1 else head_parts[0].rstrip(), flat)
+
+
+@dataclass
+class ParsedItem:
+    head: Head
+    bullets: list[Bullet]
+    problems: list[tuple[int, str]]  # (line offset inside the item, message)
 
 
 def parse_item_lines(lines: list[str]) -> ParsedItem:
@@ -314,6 +356,48 @@ def parse_item_lines(lines: list[str]) -> ParsedItem:
     return ParsedItem(head=head, bullets=build_bullet_tree(scan.bullets), problems=[(0, p) for p in head.problems])
 
 
+def _orgs(groups: list[str]) -> list[str]:
+    """`split_orgs` of each `[Org]` group; a single org with no separator skips the regex."""
+    if len(groups) == 1:
+        g = groups[0]
+        if ", " not in g and " & " not in g and " · " not in g:  # what model.ORG_SPLIT_RE splits at
+            g = g.strip()
+            return [g] if g else []
+    return [o for g in groups for o in split_orgs(g)]
+
+
+# Building models from parser output. The parser's fields are valid by construction (plain
+# strings, lists it built, enum members), so they are not validated again; and rather than
+# `model_construct`, which loops over the fields looking for aliases and defaults (~10 µs an
+# item), build_item sets the four attributes `model_construct` sets: a fresh `__dict__` with
+# every field, every field marked as set, no extra, no private. That is only the same thing
+# while the models have no alias, no post-init and no extra="allow", and build_item writes
+# every field in the model's order: checked once here, else build_item uses model_construct.
+# `tests/test_markdown_speed.py` checks that both ways give the same models.
+_ITEM_FIELDS = (
+    "id", "kind", "extra_kinds", "orgs", "org_label", "title", "url", "bullets",
+    "week", "tags", "marker", "bold", "note", "source", "extra",
+)
+_SOURCE_FIELDS = ("line", "text", "fingerprint")
+
+
+def _plain_model(cls: type[BaseModel], fields: tuple[str, ...]) -> bool:
+    return (
+        tuple(cls.model_fields) == fields
+        and not cls.__pydantic_post_init__
+        and not cls.__pydantic_root_model__
+        and cls.model_config.get("extra") != "allow"
+        and all(f.alias is None and f.validation_alias is None for f in cls.model_fields.values())
+    )
+
+
+_FAST_BUILD = _plain_model(Item, _ITEM_FIELDS) and _plain_model(SourceText, _SOURCE_FIELDS)
+_ITEM_FIELDS_SET = frozenset(_ITEM_FIELDS)
+_SOURCE_FIELDS_SET = frozenset(_SOURCE_FIELDS)
+_new = object.__new__
+_setattr = object.__setattr__
+
+
 def build_item(
     head: Head,
     bullets: list[tuple[int, str]],
@@ -323,35 +407,47 @@ def build_item(
     line: int = 0,
     source_text: str | None = None,
 ) -> Item:
-    """The Item a parsed head and its (level, text) bullets say; with `source_text`, its source too."""
-    groups = head.org_groups
+    """The Item a parsed head and its (level, text) bullets say; with `source_text`, its source too.
+
+    Built without validation, see `_FAST_BUILD` above.
+    """
     kinds = head.kinds
-    item = construct_trusted(
-        Item,
-        {  # every field, in the model's order: see construct_trusted
-            "id": item_id,
-            "kind": kinds[0] if kinds else None,
-            "extra_kinds": kinds[1:],
-            "orgs": split_orgs(groups[0]) if len(groups) == 1 else [o for g in groups for o in split_orgs(g)],
-            "org_label": head.orgs_label,
-            "title": head.title,
-            "url": head.url,
-            "bullets": build_bullet_tree(bullets),
-            "week": week,
-            "tags": [],
-            "marker": head.marker,
-            "bold": head.bold,
-            "note": head.note,
-            "source": None,
-            "extra": {},
-        },
-    )
+    values: dict[str, Any] = {  # every field, in the model's order (_ITEM_FIELDS)
+        "id": item_id,
+        "kind": kinds[0] if kinds else None,
+        "extra_kinds": kinds[1:],
+        "orgs": _orgs(head.org_groups) if head.org_groups else [],
+        "org_label": head.orgs_label,
+        "title": head.title,
+        "url": head.url,
+        "bullets": build_bullet_tree(bullets) if bullets else [],
+        "week": week,
+        "tags": [],
+        "marker": head.marker,
+        "bold": head.bold,
+        "note": head.note,
+        "source": None,
+        "extra": {},
+    }
+    if not _FAST_BUILD:  # pragma: no cover - the model changed: build it the slow, sure way
+        item = Item.model_construct(**values)
+        if source_text is not None:
+            item.source = SourceText.model_construct(line=line, text=source_text, fingerprint=fingerprint(item))
+        return item
+    item = _new(Item)
+    _setattr(item, "__dict__", values)
+    _setattr(item, "__pydantic_fields_set__", set(_ITEM_FIELDS_SET))
+    _setattr(item, "__pydantic_extra__", None)
+    _setattr(item, "__pydantic_private__", None)
     if source_text is not None:
-        # set in place rather than by `item.source = …`: `source` is already in the fields
-        # set, and pydantic's __setattr__ would only cost time
-        item.__dict__["source"] = construct_trusted(
-            SourceText, {"line": line, "text": source_text, "fingerprint": fingerprint(item)}
-        )
+        source = _new(SourceText)
+        _setattr(source, "__dict__", {"line": line, "text": source_text, "fingerprint": fingerprint(item)})
+        _setattr(source, "__pydantic_fields_set__", set(_SOURCE_FIELDS_SET))
+        _setattr(source, "__pydantic_extra__", None)
+        _setattr(source, "__pydantic_private__", None)
+        # in place rather than `item.source = …`: `source` is already in the fields set,
+        # and pydantic's __setattr__ would only cost time
+        values["source"] = source
     return item
 
 
@@ -360,6 +456,10 @@ def item_from_lines(lines: list[str], *, item_id: str) -> tuple[Item, list[tuple
     scan = scan_item(lines, 0)
     head = parse_head(scan.head)
     return build_item(head, scan.bullets, item_id=item_id), [(0, p) for p in head.problems]
+
+
+# ---------------------------------------------------------------------------
+# Writing an item
 
 
 def render_item(item: Item) -> str:
