@@ -31,10 +31,10 @@ def print_json(data: Any) -> None:
 def items_table(items: list[Item], scores: list[float] | None = None) -> Table:
     table = Table(show_lines=False, pad_edge=False, expand=False)
     table.add_column("id", style="dim", no_wrap=True)
-    table.add_column("week", no_wrap=True)
+    table.add_column("week", no_wrap=True, max_width=16)
     table.add_column("kind", no_wrap=True)
-    table.add_column("org")
-    table.add_column("title", overflow="fold")
+    table.add_column("org", max_width=18, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", min_width=30, overflow="fold")
     if scores is not None:
         table.add_column("score", justify="right")
     for n, it in enumerate(items):
