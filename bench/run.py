@@ -13,8 +13,10 @@ import json
 import os
 import platform
 import re
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -78,6 +80,35 @@ def pct(values: list[float], p: float) -> float:
     return s[k]
 
 
+def instructions_per_run(seed: Path) -> float | None:
+    """CPU instructions of one seed parse+render, counted by callgrind: unlike wall-clock time on
+    a shared VM (which swings 2x here), the count is the same run after run. None without valgrind."""
+    if not shutil.which("valgrind"):
+        return None
+    loop = Path(__file__).with_name("seed_loop.py")
+
+    def count(n: int) -> int:
+        proc = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/dev/null",
+                sys.executable,
+                str(loop),
+                str(seed),
+                str(n),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        m = re.search(r"Collected : (\d+)", proc.stderr)
+        assert m, proc.stderr[-500:]
+        return int(m.group(1))
+
+    return (count(6) - count(1)) / 5
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -107,6 +138,7 @@ def bench(seed: Path, n_items: int, runs: int) -> dict[str, object]:
     parse(seed_text)
     t = timed(lambda: render(parse(seed_text)), runs)
     res["seed_parse_render_ms"] = {"min": min(t), "median": statistics.median(t), "p95": pct(t, 95)}
+    res["seed_parse_render_instructions"] = instructions_per_run(seed)
     assert render(parse(seed_text)) == seed_text
 
     # 2. a generated document of n_items
@@ -175,6 +207,12 @@ def to_markdown(res: dict[str, object], when: str, where: str) -> str:
     a = res["search_all_ms"]
     assert isinstance(a, dict)
     assert isinstance(s, dict) and isinstance(b, dict) and isinstance(i, dict) and isinstance(q, dict)
+    ins = res.get("seed_parse_render_instructions")
+    instructions_row = (
+        [f"| the same, CPU instructions per run (callgrind; independent of machine load) | {ins / 1e6:.0f} M | |"]
+        if isinstance(ins, float)
+        else []
+    )
     ok = lambda good: "met" if good else "**missed**"  # noqa: E731
     lines = [
         "<!-- bench:core -->",
@@ -188,6 +226,7 @@ def to_markdown(res: dict[str, object], when: str, where: str) -> str:
         "|---|---|---|",
         f"| seed (619 items) parse + render, in-process | min {s['min']:.1f} ms, median {s['median']:.1f} ms,"
         f" p95 {s['p95']:.1f} ms | ≤ 30 ms: {ok(s['median'] <= 30)} |",
+        *instructions_row,
         f"| {b['items']:,}-item document ({b['bytes'] / 1e6:.1f} MB) parse | {b['parse_s']:.2f} s | |",
         f"| {b['items']:,}-item document render | {b['render_s']:.2f} s | |",
         f"| import of it into a fresh SQLite file | {i['import_s']:.1f} s | ≤ 30 s: {ok(i['import_s'] <= 30)} |",
