@@ -28,7 +28,7 @@ demo: install  ## import the shipped sample digest into a fresh SQLite file, pri
 	$(BIN)/papernews --db $(DEMO_DB) search 추론
 	$(BIN)/papernews --db $(DEMO_DB) search LoRA
 
-test: install lint  ## run the whole test suite (ruff, then pytest)
+test: install lint typecheck  ## run the whole test suite (ruff, mypy --strict, then pytest)
 	$(BIN)/python -m pytest
 
 lint: install  ## ruff
