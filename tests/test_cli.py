@@ -190,3 +190,12 @@ def test_reference_items_json_through_the_archive_comes_back_field_by_field(
     readme.write_text(out, encoding="utf-8")
     code, out, _ = run("import", str(readme), "--json", db=tmp_path / "again.db")
     assert code == 0 and json.loads(out)["added"] == 850 and json.loads(out)["warnings"] == []
+
+
+def test_database_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("PAPERNEWS_DB", str(db))
+    result = runner.invoke(app, ["import", str(SAMPLE_DIGEST)])
+    assert result.exit_code == 0 and db.exists()
+    result = runner.invoke(app, ["stats", "--json"])
+    assert json.loads(result.stdout)["total"] == 30

@@ -9,7 +9,7 @@ from papernews.errors import InputError
 from papernews.files import read_text
 from papernews.formats import itemsjson
 from papernews.formats.detect import FORMATS, Format, detect_format
-from papernews.formats.markdown import Document, canonical_document, parse, render, render_item
+from papernews.formats.markdown import Document, parse, render, render_item
 from papernews.model import Item
 from papernews.store import ImportReport, Store
 from papernews.store.db import Progress
@@ -35,7 +35,8 @@ def load_file(path: str | Path, fmt: Format | None = None) -> Loaded:
         return Loaded(fmt, itemsjson.items_from_json(text, path=str(path)), None)
     if fmt == "jsonl":
         return Loaded(fmt, itemsjson.items_from_jsonl(text, path=str(path)), None)
-    raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path=str(path))  # unreachable
+    # library callers may pass any string
+    raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path=str(path))
 
 
 def import_loaded(
@@ -85,7 +86,6 @@ __all__ = [
     "FORMATS",
     "Format",
     "Loaded",
-    "canonical_document",
     "export_text",
     "first_difference",
     "format_document",
