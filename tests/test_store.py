@@ -219,3 +219,18 @@ def test_full_text_index_stays_consistent_through_every_write(store: Store, seed
     store.import_document(parse(seed_text), prune=True)
     check()
     assert store.count() == 619
+
+
+def test_a_large_import_leaves_no_large_write_ahead_log(
+    tmp_path: Path, seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "w.db"
+    wal = tmp_path / "w.db-wal"
+    with Store(db) as s:
+        s.import_document(parse(seed_text))
+        assert wal.stat().st_size > 1_000_000  # 619 rows: under the threshold, the log stays
+    monkeypatch.setattr(Store, "CHECKPOINT_AFTER", 100)
+    with Store(tmp_path / "v.db") as s:
+        s.import_document(parse(seed_text))
+        assert (tmp_path / "v.db-wal").stat().st_size == 0
+        assert s.count() == 619

@@ -120,6 +120,8 @@ def _week_key(item: Item) -> str:
 class Store:
     """An archive in one SQLite file. Use as a context manager, or call `close()`."""
 
+    CHECKPOINT_AFTER = 1000  # rows written by one import before the WAL is folded back
+
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         if self.path.parent and not self.path.parent.exists():
@@ -205,6 +207,7 @@ class Store:
             for node in doc.nodes:
                 layout.append((node.text, None) if isinstance(node, Raw) else (None, next(pos)))
             report.layout_changed = self._replace_layout(layout)
+        self._checkpoint_after(report)
         return report
 
     def import_items(self, items: list[Item], *, prune: bool = False, progress: Progress | None = None) -> ImportReport:
@@ -212,7 +215,14 @@ class Store:
         report = ImportReport()
         with self.transaction():
             self._merge(items, report, carries_tags=True, prune=prune, progress=progress)
+        self._checkpoint_after(report)
         return report
+
+    def _checkpoint_after(self, report: ImportReport) -> None:
+        """After a large import, fold the write-ahead log into the database and truncate it,
+        rather than leave a WAL file as large as the archive until the next automatic checkpoint."""
+        if report.added + report.updated + report.removed >= self.CHECKPOINT_AFTER:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def save_item(self, item: Item) -> None:
         """Write one item (new or edited); its place in the order is kept."""
