@@ -62,7 +62,7 @@ def search(
 
     Every word must match. Korean words are found inside longer words (`추론` finds
     `추론하는`); English words match whole words (`LoRA` does not find `exploration`).
-    A query matching more than 2,000 items is ranked among its newest 2,000 matches
+    A query matching more than 1,000 items is ranked among its newest 1,000 matches
     (fast on any archive); --all ranks them all.
     """
     with settings(ctx).store() as store:

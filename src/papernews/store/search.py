@@ -18,7 +18,7 @@ from papernews.errors import StoreError
 from papernews.model import Item, Week
 from papernews.store.tokens import match_expression
 
-RANK_WINDOW = 2000
+RANK_WINDOW = 1000  # a real digest (~850 items a year) reaches it only after years of one word
 # Column weights: a match in the title counts five times one in a bullet, an org three times.
 BM25 = "bm25(items_fts, 5.0, 3.0, 1.0)"
 
