@@ -21,12 +21,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)  ## create .venv and install papernews with the locked dependencies
 
-demo: install  ## import the shipped sample digest into a fresh SQLite file, print stats and a search
+demo: install  ## import the shipped sample digest into a fresh SQLite file, print stats and searches, build the site
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/papernews --db $(DEMO_DB) import $$($(BIN)/python -c 'import papernews.samples as s; print(s.SAMPLE_DIGEST)')
 	$(BIN)/papernews --db $(DEMO_DB) stats
 	$(BIN)/papernews --db $(DEMO_DB) search 추론
 	$(BIN)/papernews --db $(DEMO_DB) search LoRA
+	$(BIN)/papernews --db $(DEMO_DB) build --out demo-site
 
 test: install lint typecheck  ## run the whole test suite (ruff, mypy --strict, then pytest)
 	$(BIN)/python -m pytest
@@ -49,4 +50,4 @@ lock:  ## re-resolve requirements.lock from pyproject.toml in a scratch venv
 	rm -rf .lockvenv
 
 clean:  ## remove the venv and generated files
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis $(DEMO_DB)*
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis $(DEMO_DB)* demo-site

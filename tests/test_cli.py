@@ -199,3 +199,15 @@ def test_database_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monke
     assert result.exit_code == 0 and db.exists()
     result = runner.invoke(app, ["stats", "--json"])
     assert json.loads(result.stdout)["total"] == 30
+
+
+def test_build_command(tmp_path: Path, db: Path) -> None:
+    out = tmp_path / "site"
+    code, stdout, _ = run("build", "--out", str(out), "--base-url", "https://x.example/d", "--json", db=db)
+    report = json.loads(stdout)
+    assert code == 0 and report["items"] == 619 and report["written"] == report["files"]
+    assert 'href="https://x.example/d/"' in (out / "index.html").read_text(encoding="utf-8")
+    code, stdout, _ = run("build", "--out", str(out), "--base-url", "https://x.example/d", "--json", db=db)
+    assert json.loads(stdout)["written"] == 0
+    result = runner.invoke(app, ["--db", str(db), "build", "--out", str(out), "--base-url", "javascript:x"])
+    assert result.exit_code == 2 and "http(s)" in result.output

@@ -56,8 +56,17 @@ def export_text(store: Store, fmt: Format, *, last_updated: str | None = None) -
         return render(store.document())
     items = store.all_items()
     if fmt == "json":
-        return itemsjson.items_to_json(items, last_updated=last_updated)
+        # By default the archive's own last write, not "now": the same archive, the same bytes.
+        stamp = last_updated or _js_iso(store.last_modified())
+        return itemsjson.items_to_json(items, last_updated=stamp)
     return itemsjson.items_to_jsonl(items)
+
+
+def _js_iso(stamp: str | None) -> str | None:
+    """`2024-10-01T12:00:00Z` → `2024-10-01T12:00:00.000Z`, the reference file's spelling."""
+    if stamp and stamp.endswith("Z") and "." not in stamp:
+        return stamp[:-1] + ".000Z"
+    return stamp
 
 
 def format_document(text: str, *, path: str | None = None, canonical: bool = False) -> str:

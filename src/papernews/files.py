@@ -27,15 +27,25 @@ def read_text(path: str | Path) -> str:
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Replace `path` with `text` so that a crash leaves either the old or the new file, never half."""
+    write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: str | Path, data: bytes, *, durable: bool = True) -> None:
+    """`write_atomic` for bytes: a temporary file in the same folder, fsync, then rename.
+
+    `durable=False` skips the fsync, for output that can be rebuilt at will (the site):
+    the rename still guarantees a reader never sees half a file.
+    """
     p = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent if str(p.parent) else ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if p.exists():
-            os.chmod(tmp, p.stat().st_mode & 0o7777)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        # mkstemp makes 0600 files; keep an existing file's mode, else the usual 0644
+        os.chmod(tmp, p.stat().st_mode & 0o7777 if p.exists() else 0o644)
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):

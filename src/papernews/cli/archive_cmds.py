@@ -95,7 +95,7 @@ def export(
     fmt: str = typer.Option("markdown", "--format", "-f", help="markdown, json or jsonl."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
     last_updated: str = typer.Option(
-        None, "--last-updated", help="Fix items.json's last_updated (for reproducible builds)."
+        None, "--last-updated", help="items.json's last_updated (default: when the archive last changed)."
     ),
 ) -> None:
     """Write the archive as a digest README, items.json or JSONL.

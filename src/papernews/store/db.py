@@ -348,6 +348,12 @@ class Store:
 
     # --- reads -----------------------------------------------------------------------
 
+    def last_modified(self) -> str | None:
+        """When an item was last written (`…Z`), or None for an empty archive: a timestamp that
+        changes with the archive and not with the clock, for reproducible exports."""
+        row = self.conn.execute("SELECT MAX(updated_at) FROM items").fetchone()
+        return str(row[0]) if row and row[0] else None
+
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
 

@@ -1,0 +1,58 @@
+"""build: the archive as a static website with README.md and items.json beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from papernews.cli.app import app, settings
+from papernews.cli.output import out, print_json
+from papernews.publish.build import build as build_site
+from papernews.publish.inline import safe_url
+from papernews.publish.site import Site
+
+
+@app.command()
+def build(
+    ctx: typer.Context,
+    out_dir: Path = typer.Option(Path("site"), "--out", "-o", help="Output folder (created if missing)."),
+    base_url: str = typer.Option(
+        "http://localhost:8000/", "--base-url", help="Where the site will be served, for canonical links and feeds."
+    ),
+    title: str = typer.Option(Site.title, "--title", help="Site title."),
+    as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
+) -> None:
+    """Write the static site: home (latest weeks), a page per week, month, item, org and kind,
+    bookmarks, 404, plus README.md and items.json exactly as `export` writes them.
+
+    The same archive gives the same bytes, and only files whose bytes changed are rewritten;
+    pages that no longer exist are removed (files you added to the folder are kept).
+    """
+    if not safe_url(base_url):
+        raise typer.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
+    site = Site(base_url=base_url if base_url.endswith("/") else base_url + "/", title=title)
+    with settings(ctx).store() as store:
+        report = build_site(store, out_dir, site)
+    if as_json:
+        print_json(
+            {
+                "out": str(report.out),
+                "items": report.items,
+                "files": report.files,
+                "written": len(report.write.written),
+                "unchanged": report.write.unchanged,
+                "removed": len(report.write.removed),
+                "bytes": report.write.total_bytes,
+                "home_bytes": report.home_bytes,
+                "seconds": round(report.seconds, 3),
+            }
+        )
+        return
+    out.print(
+        f"built {report.items} items into {report.out}/: {report.files} files, {len(report.write.written)} written,"
+        f" {report.write.unchanged} unchanged, {len(report.write.removed)} removed"
+        f" ({report.write.total_bytes / 1e6:.1f} MB, home page {report.home_bytes / 1e3:.0f} KB)"
+        f" in {report.seconds:.1f} s"
+    )
+    out.print(f"open it: python3 -m http.server 8000 --directory {report.out}  →  http://localhost:8000/")

@@ -1,0 +1,1 @@
+"""Publishing the archive: the static site, its feeds and companion files."""

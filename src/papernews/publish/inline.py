@@ -1,0 +1,64 @@
+"""Bullet text (Markdown links inside) as safe HTML: escaped text, links only for http(s).
+
+A bullet may carry `[깃허브 링크](https://github.com/…) 🔗` or a bare URL. Everything is
+escaped; a link becomes `<a>` only when its target is an `http`/`https` URL, so a
+`javascript:` or `data:` target stays visible text and can never run.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from papernews.links import BARE_URL_RE, link_at
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) URL, else None."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+def _anchor(label: str, url: str) -> str:
+    return f'<a href="{escape(url)}" rel="noopener nofollow">{escape(label)}</a>'
+
+
+def _bare_urls(text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in BARE_URL_RE.finditer(text):
+        out.append(str(escape(text[pos : m.start()])))
+        out.append(_anchor(m.group(0), m.group(0)))
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return "".join(out)
+
+
+def inline_html(text: str) -> Markup:
+    """`text` as HTML: Markdown links and bare http(s) URLs as anchors, everything else escaped."""
+    out: list[str] = []
+    i = 0
+    plain_start = 0
+    while True:
+        j = text.find("[", i)
+        if j < 0:
+            break
+        found = link_at(text, j)
+        if found is None:
+            i = j + 1
+            continue
+        label, url, end = found
+        out.append(_bare_urls(text[plain_start:j]))
+        target = safe_url(url)
+        out.append(_anchor(label, target) if target else str(escape(text[j:end])))
+        i = plain_start = end
+    out.append(_bare_urls(text[plain_start:]))
+    return Markup("".join(out))

@@ -1,0 +1,155 @@
+"""The static site built from the real seed: pages, determinism, incremental writes, safety."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from papernews.archive import export_text
+from papernews.formats.markdown import parse
+from papernews.model import Bullet, Item, Kind, Week
+from papernews.publish import paths
+from papernews.publish.build import build
+from papernews.publish.inline import inline_html, safe_url
+from papernews.publish.site import Site, render_site
+from papernews.store import Store
+
+SITE = Site(base_url="https://example.org/digest/")
+
+
+@pytest.fixture
+def seeded(store: Store, seed_text: str) -> Store:
+    store.import_document(parse(seed_text))
+    return store
+
+
+def test_every_page_of_the_seed(seeded: Store, tmp_path: Path, seed_text: str) -> None:
+    report = build(seeded, tmp_path / "site", SITE)
+    out = tmp_path / "site"
+    items = seeded.all_items()
+    assert report.items == 619
+    for it in items:
+        page = (out / paths.item_path(it.id) / "index.html").read_text(encoding="utf-8")
+        assert f'data-id="{it.id}"' in page
+    assert (out / "2024/09/w3/index.html").exists()
+    assert (out / "2024/02/w1-3/index.html").exists()  # the `1st ~ 3rd week` block
+    assert (out / "2024/09/index.html").exists()
+    assert (out / "orgs/google-deepmind/index.html").exists()
+    for kind in Kind:
+        assert (out / paths.kind_path(kind) / "index.html").exists()
+    assert (out / "404.html").exists() and (out / "bookmarks/index.html").exists()
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert home.index("2024년 9월 4th week") < home.index("2024년 9월 3rd week")  # newest first
+    assert (out / "page/2/index.html").exists()
+    assert report.home_bytes < 150_000
+    # README.md and items.json are exactly what `export` gives
+    assert (out / "README.md").read_text(encoding="utf-8") == seed_text
+    assert (out / "items.json").read_text(encoding="utf-8") == export_text(seeded, "json")
+
+
+def test_build_is_deterministic_and_incremental(seeded: Store, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(seeded, a, SITE)
+    build(seeded, b, SITE)
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
+
+    again = build(seeded, a, SITE)
+    assert again.write.written == [] and again.write.removed == []
+
+    item = next(i for i in seeded.all_items() if i.title.startswith("DoRA"))
+    seeded.save_item(item.model_copy(update={"title": "DoRA (edited)"}))
+    changed = build(seeded, a, SITE).write.written
+    assert f"items/{item.id}/index.html" in changed
+    assert "README.md" in changed and "items.json" in changed
+    for rel in changed:
+        if rel.endswith(".html"):
+            assert "DoRA (edited)" in (a / rel).read_text(encoding="utf-8"), rel
+    assert len(changed) < 20
+
+
+def test_deleted_items_lose_their_pages_and_user_files_stay(seeded: Store, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(seeded, out, SITE)
+    (out / "CNAME").write_text("digest.example.org\n", encoding="utf-8")
+    victim = seeded.all_items()[5]
+    seeded.delete_item(victim.id)
+    report = build(seeded, out, SITE)
+    assert f"items/{victim.id}/index.html" in report.write.removed
+    assert not (out / "items" / victim.id).exists()
+    assert (out / "CNAME").exists()
+
+
+HOSTILE = Item(
+    id="evil01",
+    kind=Kind.PAPER,
+    orgs=['"><img src=x onerror=alert(1)>'],
+    title='"><script>alert(1)</script> & [brackets](javascript:alert(2))',
+    url="javascript:alert(3)",
+    bullets=[
+        Bullet(text="[click](javascript:alert(4)) and <b>bold</b> and [ok](https://ok.example/a?b=1&c=2)"),
+        Bullet(text="data: [x](data:text/html,<script>alert(5)</script>) \"quoted\" 'single'"),
+    ],
+    week=Week(year=2024, month=9, weeks=[3]),
+)
+
+
+def test_hostile_item_is_escaped_everywhere() -> None:
+    files = render_site([HOSTILE], SITE)
+    html = "".join(v.decode("utf-8") for k, v in files.items() if k.endswith(".html"))
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "<b>bold</b>" not in html
+    assert not re.search(r"""href=["']?\s*(javascript|data):""", html, re.I)
+    assert 'href="https://ok.example/a?b=1&amp;c=2"' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for name, data in files.items():
+        if name.endswith(".html"):
+            text = data.decode("utf-8")
+            assert 'http-equiv="Content-Security-Policy"' in text, name
+            assert "script-src 'self'" in text
+            # no inline script: every <script> has a src
+            assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", text)), name
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://arxiv.org/abs/2409.1", True),
+        ("http://a.b/c", True),
+        ("javascript:alert(1)", False),
+        (" JAVASCRIPT:alert(1)", False),
+        ("data:text/html,x", False),
+        ("//evil.example/x", False),
+        ("/relative", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_safe_url(url: str | None, ok: bool) -> None:
+    assert (safe_url(url) is not None) is ok
+
+
+def test_inline_html_links_and_text() -> None:
+    html = str(inline_html("코드 [깃허브 링크](https://github.com/a/b) 🔗 and https://hf.co/x. <i>"))
+    assert '<a href="https://github.com/a/b" rel="noopener nofollow">깃허브 링크</a>' in html
+    assert '<a href="https://hf.co/x" rel="noopener nofollow">https://hf.co/x</a>.' in html
+    assert "&lt;i&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("org", "slug"),
+    [
+        ("Google DeepMind", "google-deepmind"),
+        ("google deepmind", "google-deepmind"),
+        ("카카오", "카카오"),
+        ("AI2, Washington", "ai2-washington"),
+        ("!!!", None),
+    ],
+)
+def test_org_slugs(org: str, slug: str | None) -> None:
+    got = paths.org_slug(org)
+    assert got == slug if slug else got.startswith("org-")
