@@ -153,3 +153,22 @@ def test_inline_html_links_and_text() -> None:
 def test_org_slugs(org: str, slug: str | None) -> None:
     got = paths.org_slug(org)
     assert got == slug if slug else got.startswith("org-")
+
+
+def test_feeds_sitemap_and_robots_are_built(seeded: Store, tmp_path: Path) -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "site"
+    build(seeded, out, SITE)
+    atom = ET.parse(out / "feed.xml").getroot()
+    entries = atom.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 50
+    assert ET.parse(out / "rss.xml").getroot().tag == "rss"
+    assert json.loads((out / "feed.json").read_text(encoding="utf-8"))["version"] == "https://jsonfeed.org/version/1.1"
+    paper = ET.parse(out / "kinds/paper/feed.xml").getroot()
+    assert len(paper.findall("{http://www.w3.org/2005/Atom}entry")) == 50
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    for it in seeded.all_items():
+        assert f"https://example.org/digest/items/{it.id}/" in sitemap
+    assert "Sitemap: https://example.org/digest/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")

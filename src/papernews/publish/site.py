@@ -17,7 +17,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from papernews.model import Item, Kind, Week, walk_bullets
-from papernews.publish import paths
+from papernews.publish import feeds, paths
+from papernews.publish.feeds import SiteInfo
 from papernews.publish.inline import inline_html, safe_url
 
 KIND_LABEL = {"paper": "📜 논문", "dev": "🧑🏻‍💻 개발", "news": "🗞️ 뉴스"}
@@ -27,13 +28,9 @@ RELATED = 5
 STATIC = ("site.css", "site.js", "favicon.svg")
 
 
-@dataclass(frozen=True)
-class Site:
-    """What the pages need to know about the site itself."""
-
-    base_url: str = "http://localhost:8000/"
-    title: str = "NLP Paper News"
-    description: str = "매주 고른 AI 논문, 개발 블로그, 뉴스"
+# The site's identity is the one the feeds use (base URL, title, description, language).
+Site = SiteInfo
+FEED_ITEMS = 50
 
 
 @dataclass
@@ -192,10 +189,27 @@ def render_site(items: list[Item], site: Site, *, extra_files: dict[str, bytes] 
     page("bookmarks/", "bookmarks.html")
     not_found = env.get_template("404.html").render(**ctx_base, path="404.html", root=site.base_url)
     pages.add("404.html", not_found)
+    latest = [it for _, group in weeks for it in group]
+    pages.files.update(feed_files(latest, site))
+    html_pages = sorted(p for p in pages.files if p.endswith("index.html"))
+    pages.add("sitemap.xml", feeds.sitemap_xml([site.base_url + p[: -len("index.html")] for p in html_pages]))
+    pages.add("robots.txt", feeds.robots_txt(site))
     for name in STATIC:
         pages.files[f"assets/{name}"] = (resources.files("papernews.publish") / "static" / name).read_bytes()
     pages.files.update(extra_files or {})
     return pages.files
+
+
+def feed_files(latest: list[Item], site: SiteInfo) -> dict[str, bytes]:
+    """Atom, RSS and JSON Feed of the latest items, for all kinds and per kind."""
+    out: dict[str, bytes] = {}
+    for kind in (None, *Kind):
+        chosen = [it for it in latest if kind is None or it.kind == kind][:FEED_ITEMS]
+        folder = "" if kind is None else paths.kind_path(kind)
+        for name, make in (("feed.xml", feeds.atom_feed), ("rss.xml", feeds.rss_feed), ("feed.json", feeds.json_feed)):
+            text = make(chosen, site, kind=kind, feed_url=site.base_url + folder + name)
+            out[folder + name] = text.encode("utf-8")
+    return out
 
 
 def _paged_list(page: Any, base: str, heading: str, items: list[Item]) -> None:
