@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 SEED   ?= ../shared/seed/NLP-Paper-News-2024.md
 DEMO_DB ?= demo.db
 
-.PHONY: help install demo test lint typecheck bench lock clean
+.PHONY: help install demo test lint typecheck browser bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -29,8 +29,15 @@ demo: install  ## import the shipped sample digest into a fresh SQLite file, pri
 	$(BIN)/papernews --db $(DEMO_DB) search LoRA
 	$(BIN)/papernews --db $(DEMO_DB) build --out demo-site
 
-test: install lint typecheck  ## run the whole test suite (ruff, mypy --strict, then pytest)
+test: install lint typecheck browser  ## run the whole test suite (ruff, mypy --strict, then pytest)
 	$(BIN)/python -m pytest
+
+browser:  ## Debian's Chromium and fonts for the browser tests (installed only when missing; needs root or sudo)
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" || ! fc-list 2>/dev/null | grep -qi "noto color emoji"; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji; \
+	fi
 
 lint: install  ## ruff
 	$(BIN)/ruff check src tests bench

@@ -28,6 +28,7 @@ def seeded(store: Store, seed_text: str) -> Store:
 def test_every_page_of_the_seed(seeded: Store, tmp_path: Path, seed_text: str) -> None:
     report = build(seeded, tmp_path / "site", SITE)
     out = tmp_path / "site"
+    assert (out / "pagefind" / "pagefind.js").exists()
     items = seeded.all_items()
     assert report.items == 619
     for it in items:
@@ -51,18 +52,18 @@ def test_every_page_of_the_seed(seeded: Store, tmp_path: Path, seed_text: str) -
 
 def test_build_is_deterministic_and_incremental(seeded: Store, tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
-    build(seeded, a, SITE)
-    build(seeded, b, SITE)
+    build(seeded, a, SITE, search=False)
+    build(seeded, b, SITE, search=False)
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
 
-    again = build(seeded, a, SITE)
+    again = build(seeded, a, SITE, search=False)
     assert again.write.written == [] and again.write.removed == []
 
     item = next(i for i in seeded.all_items() if i.title.startswith("DoRA"))
     seeded.save_item(item.model_copy(update={"title": "DoRA (edited)"}))
-    changed = build(seeded, a, SITE).write.written
+    changed = build(seeded, a, SITE, search=False).write.written
     assert f"items/{item.id}/index.html" in changed
     assert "README.md" in changed and "items.json" in changed
     for rel in changed:
@@ -73,11 +74,11 @@ def test_build_is_deterministic_and_incremental(seeded: Store, tmp_path: Path) -
 
 def test_deleted_items_lose_their_pages_and_user_files_stay(seeded: Store, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    build(seeded, out, SITE)
+    build(seeded, out, SITE, search=False)
     (out / "CNAME").write_text("digest.example.org\n", encoding="utf-8")
     victim = seeded.all_items()[5]
     seeded.delete_item(victim.id)
-    report = build(seeded, out, SITE)
+    report = build(seeded, out, SITE, search=False)
     assert f"items/{victim.id}/index.html" in report.write.removed
     assert not (out / "items" / victim.id).exists()
     assert (out / "CNAME").exists()
@@ -160,7 +161,7 @@ def test_feeds_sitemap_and_robots_are_built(seeded: Store, tmp_path: Path) -> No
     import xml.etree.ElementTree as ET
 
     out = tmp_path / "site"
-    build(seeded, out, SITE)
+    build(seeded, out, SITE, search=False)
     atom = ET.parse(out / "feed.xml").getroot()
     entries = atom.findall("{http://www.w3.org/2005/Atom}entry")
     assert len(entries) == 50

@@ -21,6 +21,7 @@ def build(
         "http://localhost:8000/", "--base-url", help="Where the site will be served, for canonical links and feeds."
     ),
     title: str = typer.Option(Site.title, "--title", help="Site title."),
+    search: bool = typer.Option(True, "--search/--no-search", help="Index the item pages with Pagefind."),
     as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
 ) -> None:
     """Write the static site: home (latest weeks), a page per week, month, item, org and kind,
@@ -33,7 +34,7 @@ def build(
         raise typer.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
     site = Site(base_url=base_url if base_url.endswith("/") else base_url + "/", title=title)
     with settings(ctx).store() as store:
-        report = build_site(store, out_dir, site)
+        report = build_site(store, out_dir, site, search=search)
     if as_json:
         print_json(
             {

@@ -187,6 +187,7 @@ def render_site(items: list[Item], site: Site, *, extra_files: dict[str, bytes] 
             related=related_items(it, by_org),
         )
     page("bookmarks/", "bookmarks.html")
+    page("search/", "search.html")
     not_found = env.get_template("404.html").render(**ctx_base, path="404.html", root=site.base_url)
     pages.add("404.html", not_found)
     latest = [it for _, group in weeks for it in group]

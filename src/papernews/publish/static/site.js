@@ -69,5 +69,12 @@
       }).catch(function () { alert("북마크 파일을 읽을 수 없습니다."); });
     });
     paintBookmarks();
+    var box = document.getElementById("search");
+    if (box && window.PagefindUI) {
+      var ui = new window.PagefindUI({ element: "#search", bundlePath: box.dataset.bundle, showSubResults: false,
+                                       showImages: false, resetStyles: false });
+      var q = new URLSearchParams(window.location.search).get("q");
+      if (q) ui.triggerSearch(q);
+    }
   });
 })();

@@ -1,0 +1,150 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright, never a downloaded browser.
+
+`make test` installs /usr/bin/chromium (and the Korean fonts) when missing. Screenshots of
+home, search and an item page go to `test-artifacts/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from papernews.formats.markdown import parse
+from papernews.publish.build import build
+from papernews.publish.site import Site
+from papernews.store import Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("/usr/bin/chromium is missing: `make test` installs it")
+    pytest.skip("Debian's chromium is not installed (make test installs it)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp / "site")))
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with Store(tmp / "a.db") as store:
+        store.import_document(parse(seed_text))
+        build(store, tmp / "site", Site(base_url=base))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.errors = errors
+    yield pg
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+def _shot(pg: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)  # type: ignore[attr-defined]
+
+
+def test_home_renders(page: object, site_url: str) -> None:
+    page.goto(site_url)  # type: ignore[attr-defined]
+    assert page.locator("article.card").count() > 10  # type: ignore[attr-defined]
+    assert "2024년 9월" in page.locator("main h2").first.inner_text()  # type: ignore[attr-defined]
+    _shot(page, "home")
+
+
+@pytest.mark.parametrize("query", ["LoRA", "추론"])
+def test_search_finds_items(page: object, site_url: str, query: str) -> None:
+    page.goto(f"{site_url}search/?q={query}")  # type: ignore[attr-defined]
+    page.wait_for_selector(".pagefind-ui__result", timeout=15000)  # type: ignore[attr-defined]
+    results = page.locator(".pagefind-ui__result")  # type: ignore[attr-defined]
+    assert results.count() >= 3
+    assert query.lower() in results.first.inner_text().lower()
+    if query == "추론":
+        _shot(page, "search")
+
+
+def test_kind_filter_narrows_results(page: object, site_url: str) -> None:
+    page.goto(f"{site_url}search/?q=LLM")  # type: ignore[attr-defined]
+    page.wait_for_selector(".pagefind-ui__result", timeout=15000)  # type: ignore[attr-defined]
+    message = page.locator(".pagefind-ui__message")  # type: ignore[attr-defined]
+    before = message.inner_text()
+    page.locator(".pagefind-ui__filter-name", has_text="종류").click()  # type: ignore[attr-defined]
+    page.locator("label", has_text="news").first.click()  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "b => document.querySelector('.pagefind-ui__message').innerText !== b", arg=before, timeout=10000
+    )
+    n_before = int("".join(c for c in before if c.isdigit()) or 0)
+    after = message.inner_text()
+    assert 0 < int("".join(c for c in after if c.isdigit()) or 0) < n_before
+
+
+def test_dark_mode_toggle_persists(page: object, site_url: str) -> None:
+    page.emulate_media(color_scheme="light")  # type: ignore[attr-defined]
+    page.goto(site_url)  # type: ignore[attr-defined]
+    page.click("#theme-toggle")  # type: ignore[attr-defined]
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"  # type: ignore[attr-defined]
+    assert page.get_attribute("#theme-toggle", "aria-pressed") == "true"  # type: ignore[attr-defined]
+
+
+def test_bookmark_survives_a_reload_and_is_listed(page: object, site_url: str) -> None:
+    page.goto(site_url)  # type: ignore[attr-defined]
+    first = page.locator("button.bookmark").first  # type: ignore[attr-defined]
+    item_id = first.get_attribute("data-id")
+    first.click()
+    page.reload()  # type: ignore[attr-defined]
+    button = page.locator(f'button.bookmark[data-id="{item_id}"]').first  # type: ignore[attr-defined]
+    assert button.get_attribute("aria-pressed") == "true"
+    page.goto(f"{site_url}bookmarks/")  # type: ignore[attr-defined]
+    assert page.locator(f'#bookmark-list a[href$="items/{item_id}/"]').count() == 1  # type: ignore[attr-defined]
+
+
+def test_item_permalink_opens_from_search(page: object, site_url: str) -> None:
+    page.goto(f"{site_url}search/?q=DoRA")  # type: ignore[attr-defined]
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)  # type: ignore[attr-defined]
+    page.locator(".pagefind-ui__result-link").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/items/*/")  # type: ignore[attr-defined]
+    assert "DoRA" in page.locator("article.card h3").inner_text()  # type: ignore[attr-defined]
+    _shot(page, "item")
