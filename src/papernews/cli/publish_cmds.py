@@ -9,6 +9,7 @@ import typer
 from papernews.cli.app import app, settings
 from papernews.cli.output import out, print_json
 from papernews.publish.build import build as build_site
+from papernews.publish.ghpages import write_workflow
 from papernews.publish.inline import safe_url
 from papernews.publish.site import Site
 
@@ -57,3 +58,27 @@ def build(
         f" in {report.seconds:.1f} s"
     )
     out.print(f"open it: python3 -m http.server 8000 --directory {report.out}  →  http://localhost:8000/")
+
+
+@app.command()
+def init(
+    github_pages: bool = typer.Option(False, "--github-pages", help="Write the GitHub Pages workflow."),
+    repo: Path = typer.Option(Path("."), "--repo", help="The digest's repository folder."),
+    source: str = typer.Option("items.json", "--source", help="The file the workflow builds from (in the repo)."),
+    branch: str = typer.Option("main", "--branch", help="The branch whose pushes rebuild the site."),
+    package: str = typer.Option(
+        "papernews", "--package", help="What the workflow pip-installs (a version, or a git URL of papernews)."
+    ),
+    title: str = typer.Option(Site.title, "--title", help="Site title."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing workflow."),
+) -> None:
+    """Set up publishing for a digest repository.
+
+    With --github-pages, writes .github/workflows/papernews-pages.yml: on every push to the
+    branch it imports items.json, builds the site with the Pages URL as base and deploys it.
+    Then set Settings → Pages → Source to "GitHub Actions".
+    """
+    if not github_pages:
+        raise typer.BadParameter("say what to set up: --github-pages", param_hint="--github-pages")
+    path = write_workflow(repo, force=force, source=source, branch=branch, package=package, title=title)
+    out.print(f"wrote {path}; commit it, then choose Settings → Pages → Source: GitHub Actions")
