@@ -248,9 +248,10 @@ def to_markdown(res: dict[str, object], when: str, where: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
+def write_section(path: Path, section: str, name: str = "core") -> None:
+    """Replace the `<!-- bench:NAME -->` section of `path` (or append it), leaving the rest."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"<!-- bench:core -->.*?<!-- /bench:core -->\n", re.S)
+    pattern = re.compile(rf"<!-- bench:{name} -->.*?<!-- /bench:{name} -->\n", re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     path.write_text(text, encoding="utf-8")
 

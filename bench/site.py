@@ -1,0 +1,116 @@
+"""Benchmarks of the static site (`make bench`): build time, output size, home page, search index, memory.
+
+Each build runs `papernews build` in a child process on a fresh archive, so its peak memory
+(max RSS) is its own. Writes a `<!-- bench:site -->` section into docs/benchmarks.md.
+Targets (issue 3): 850 items in ≤ 2 s; 100,000 items in ≤ 60 s; home page ≤ 150 KB; memory ≤ 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen import generate
+from run import machine, write_section
+
+PAPERNEWS = str(Path(sys.executable).with_name("papernews"))
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure(source: Path, label: str, tmp: Path) -> dict[str, object]:
+    db = tmp / f"{label}.db"
+    out = tmp / f"{label}-site"
+    subprocess.run([PAPERNEWS, "--db", str(db), "import", str(source)], check=True, capture_output=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run(
+        [PAPERNEWS, "--db", str(db), "build", "--out", str(out), "--base-url", "https://example.org/"],
+        check=True,
+        capture_output=True,
+    )
+    seconds = time.perf_counter() - t0
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run(
+        [PAPERNEWS, "--db", str(db), "build", "--out", str(out), "--base-url", "https://example.org/"],
+        check=True,
+        capture_output=True,
+    )
+    rebuild = time.perf_counter() - t0
+    home = (out / "index.html").read_bytes()
+    return {
+        "label": label,
+        "seconds": seconds,
+        "rebuild_unchanged_s": rebuild,
+        "files": sum(1 for p in out.rglob("*") if p.is_file()),
+        "site_mb": _size(out) / 1e6,
+        "pagefind_mb": _size(out / "pagefind") / 1e6 if (out / "pagefind").exists() else 0.0,
+        "home_kb": len(home) / 1e3,
+        "home_gzip_kb": len(gzip.compress(home, 9)) / 1e3,
+        "peak_mb": max(peak_kb, before) / 1024,
+    }
+
+
+def to_markdown(rows: list[dict[str, object]], when: str, where: str) -> str:
+    lines = [
+        "<!-- bench:site -->",
+        "## Static site: `papernews build`",
+        "",
+        f"Measured {when} on {where}. Run with `make bench` (`bench/site.py`): each build is a fresh",
+        "`papernews build` process (with the Pagefind index) on a fresh archive; the rebuild runs it again",
+        "with nothing changed. Peak memory is the largest max RSS of the child processes so far.",
+        "",
+        "| archive | build | rebuild, no change | files | site | search index | home page (gzip) | peak memory |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['label']} | {r['seconds']:.1f} s | {r['rebuild_unchanged_s']:.1f} s | {r['files']:,} |"
+            f" {r['site_mb']:.1f} MB | {r['pagefind_mb']:.1f} MB | {r['home_kb']:.0f} KB ({r['home_gzip_kb']:.0f} KB) |"
+            f" {r['peak_mb']:.0f} MB |"
+        )
+    lines += [
+        "",
+        "Targets: 850 items ≤ 2 s, 100,000 items ≤ 60 s, home page ≤ 150 KB, memory ≤ 1 GB.",
+        "<!-- /bench:site -->",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", type=Path, default=Path("../shared/seed/NLP-Paper-News-2024.md"))
+    ap.add_argument("--items-json", type=Path, default=Path("../shared/data/items-2024.json"))
+    ap.add_argument("--big", type=int, default=100_000, help="size of the generated archive (0 to skip)")
+    ap.add_argument("--write", type=Path, help="update this Markdown file (docs/benchmarks.md)")
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        rows.append(measure(args.seed, "seed README (619 items)", tmp))
+        if args.items_json.exists():
+            rows.append(measure(args.items_json, "items-2024.json (850 items)", tmp))
+        if args.big:
+            big = tmp / "big.md"
+            big.write_text(generate(args.seed.read_text(encoding="utf-8"), args.big), encoding="utf-8")
+            rows.append(measure(big, f"generated ({args.big:,} items)", tmp))
+    section = to_markdown(rows, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), machine())
+    print(section)
+    if args.write:
+        write_section(args.write, section, "site")
+
+
+if __name__ == "__main__":
+    main()
