@@ -47,6 +47,7 @@ typecheck: install  ## mypy --strict over the package
 
 bench: install  ## benchmarks; figures go to docs/benchmarks.md
 	$(BIN)/python bench/run.py --seed $(SEED) --write docs/benchmarks.md
+	$(BIN)/python bench/site.py --seed $(SEED) --write docs/benchmarks.md
 
 lock:  ## re-resolve requirements.lock from pyproject.toml in a scratch venv
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
