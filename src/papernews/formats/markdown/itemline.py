@@ -124,6 +124,21 @@ def _strip_bold(title: str) -> tuple[str, bool]:
     return title, False
 
 
+# Backslash escapes, as in CommonMark: a `\` before ASCII punctuation stands for that
+# character (`\[` for `[`, `\\` for `\`); before anything else it is a backslash. They are
+# read in what sits in brackets (titles, orgs) and in markers: what `render_item` escapes
+# when a bracket would break the structure. The seed has no backslash in a head.
+_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _unescape(s: str) -> str:
+    return _ESCAPE_RE.sub(r"\1", s) if "\\" in s else s
+
+
+def _unescape_all(groups: list[str]) -> list[str]:
+    return [_unescape(g) for g in groups] if any("\\" in g for g in groups) else groups
+
+
 # The shape of nine heads in ten: at most one kind emoji, at most one `[Org]`, then
 # `[Title](url)` with no nested bracket, no backslash and no space in the URL. For these,
 # `_parse_head_general` finds exactly these groups (a property test checks it); the regex
@@ -180,6 +195,8 @@ def _parse_head_general(head: str) -> Head:
     link: tuple[str, str] | None = None
     rest_start = len(head)
     text_then_bracket = False  # the last token is a `[…]` written after some plain text
+    after_bracket = False  # the last token is a `[…]`
+    note_start = -1  # where the note starts after a `[Title] \ ` (a title with no link)
     while i < len(head):
         c = head[i]
         if c in HEAD_SEPARATORS or c == "\n":
@@ -195,8 +212,15 @@ def _parse_head_general(head: str) -> Head:
             if close > 0:
                 brackets.append(head[i + 1 : close])
                 text_then_bracket = bool(texts)
+                after_bracket = True
                 i = close + 1
                 continue
+        elif c == "\\" and after_bracket and (i + 1 == len(head) or head[i + 1] in _NOTE_GAP):
+            # `[Title] \ note`: what render_item writes for a note after a title with no
+            # link (else the note would read as the title, the title as an org)
+            note_start = i + 1
+            break
+        after_bracket = False
         if _is_emoji_start(c):
             j = _take_emoji(head, i)
             if j >= len(head) or head[j] in HEAD_SEPARATORS or head[j] == "[":
@@ -210,24 +234,28 @@ def _parse_head_general(head: str) -> Head:
         texts.append(head[i:j])
         text_then_bracket = False
         i = j
-    if link is None and text_then_bracket:
+    if link is None and (text_then_bracket or note_start >= 0):
         # `[Org] <Tag> [Title]`: a tag before a title with no link (what render_item writes
         # for an item with a marker and no URL), not the title `<Tag>` with two orgs
-        h.title, h.bold = _strip_bold(_join_wrapped(brackets[-1]))
-        h.org_groups = brackets[:-1]
-        h.marker = " ".join(t.strip() for t in emojis + texts) or None
+        title, h.bold = _strip_bold(_join_wrapped(brackets[-1]))
+        h.title = _unescape(title)
+        h.org_groups = _unescape_all(brackets[:-1])
+        h.marker = _unescape(" ".join(t.strip() for t in emojis + texts)) or None
+        if note_start >= 0:
+            h.note = _join_wrapped(head[note_start:]) or None
     elif link is not None:
         title, h.bold = _strip_bold(_join_wrapped(link[0]))
-        h.title, h.url = title, link[1]
-        h.org_groups = brackets
+        h.title, h.url = _unescape(title), link[1]
+        h.org_groups = _unescape_all(brackets)
         # an emoji or a tag written before the title (`🧞`, `<Cookbook>`)
         prefix = [t.strip() for t in emojis + texts]
-        h.marker = " ".join(prefix) or None
+        h.marker = _unescape(" ".join(prefix)) or None
         rest = head[rest_start:].strip()
         h.note = _join_wrapped(rest) or None
     elif texts:
+        # a plain-text title is read as written: render_item puts every title in brackets
         text = _join_wrapped(" ".join(texts))
-        h.org_groups = brackets
+        h.org_groups = _unescape_all(brackets)
         h.marker = " ".join(emojis) or None
         bare = _bare_url_parts(text)
         if bare is None:
@@ -237,8 +265,9 @@ def _parse_head_general(head: str) -> Head:
             if tag:
                 h.marker = " ".join([*emojis, tag])
     elif brackets:
-        h.title, h.bold = _strip_bold(_join_wrapped(brackets[-1]))
-        h.org_groups = brackets[:-1]
+        title, h.bold = _strip_bold(_join_wrapped(brackets[-1]))
+        h.title = _unescape(title)
+        h.org_groups = _unescape_all(brackets[:-1])
         h.marker = " ".join(emojis) or None
     else:
         h.problems.append("item has no title")
@@ -248,6 +277,7 @@ def _parse_head_general(head: str) -> Head:
 
 
 _TAG_RE = re.compile(r"<[^<>\s]+>")
+_NOTE_GAP = frozenset(HEAD_SEPARATORS + "\n")
 
 
 def _bare_url_parts(text: str) -> tuple[str | None, str, str | None] | None:
@@ -375,8 +405,21 @@ def _orgs(groups: list[str]) -> list[str]:
 # every field in the model's order: checked once here, else build_item uses model_construct.
 # `tests/test_markdown_speed.py` checks that both ways give the same models.
 _ITEM_FIELDS = (
-    "id", "kind", "extra_kinds", "orgs", "org_label", "title", "url", "bullets",
-    "week", "tags", "marker", "bold", "note", "source", "extra",
+    "id",
+    "kind",
+    "extra_kinds",
+    "orgs",
+    "org_label",
+    "title",
+    "url",
+    "bullets",
+    "week",
+    "tags",
+    "marker",
+    "bold",
+    "note",
+    "source",
+    "extra",
 )
 _SOURCE_FIELDS = ("line", "text", "fingerprint")
 
@@ -463,27 +506,83 @@ def item_from_lines(lines: list[str], *, item_id: str) -> tuple[Item, list[tuple
 
 
 def render_item(item: Item) -> str:
-    """The canonical Markdown of an item: house-style spacing, 4 spaces a level, `\\n` endings."""
+    """The canonical Markdown of an item: house-style spacing, 4 spaces a level, `\\n` endings.
+
+    Whatever the fields hold, the line reads back to them (`tests/test_markdown_canonical.py`),
+    except what the format cannot say (see docs/format.md, "Known limits"):
+
+    - extra kinds are written after the kind only: with no kind, none (the first kind emoji of
+      a line is its kind);
+    - the title is always in brackets, so a title starting with `→` or an emoji is no marker;
+      a note after a title with no link follows a `\\ ` (`[Title] \\ (ACL 2024)`);
+    - a title or org whose brackets would not pair up, and a marker with a `[`, are written
+      with backslash escapes (`\\[`, `\\]`, `\\\\`), as are `**` that would say bold when the
+      item is not (or end the bold early); ordinary text, balanced brackets included, as is;
+    - a URL with no title is written bare when it reads back as one, else as `[](url)`.
+    """
     head = ["-"]
-    emojis = "".join(KIND_EMOJI[k] for k in ([item.kind] if item.kind else []) + item.extra_kinds)
-    if emojis:
-        head.append(emojis)
+    if item.kind is not None:
+        head.append("".join(KIND_EMOJI[k] for k in [item.kind, *item.extra_kinds]))
     if item.orgs:
-        head.append(f"[{item.org_text}]")
-    if item.marker:
-        head.append(item.marker)
-    title = f"**{item.title}**" if item.bold else item.title
+        head.append(f"[{_escape(item.org_text)}]")
+    marker = item.marker
+    if marker:
+        head.append(_RE_MARKER_ESCAPE.sub(r"\\\g<0>", marker) if "[" in marker or "\\" in marker else marker)
+    title = item.title
+    if title or not item.url:
+        title = _escape(title, stars="**" in title if item.bold else _strip_bold(title)[1])
+        if item.bold:
+            title = f"**{title}**"
+    note = item.note
     if item.url and title:
         head.append(f"[{title}]({item.url})")
     elif item.url:
-        head.append(item.url)
+        if (
+            BARE_URL_RE.fullmatch(item.url)
+            and (not marker or (_TAG_RE.fullmatch(marker) and "[" not in marker and "\\" not in marker))
+            and (not note or "[" not in note)
+        ):
+            head.append(item.url)
+        else:
+            head.append(f"[]({item.url})")
     else:
         head.append(f"[{title}]")
-    if item.note:
-        head.append(item.note)
+        if note:
+            note = "\\ " + note
+    if note:
+        head.append(note)
     out = [" ".join(head) + "\n"]
     _render_bullets(item.bullets, 1, out)
     return "".join(out)
+
+
+_RE_MARKER_ESCAPE = re.compile(r"[\\\[\]]")
+_BRACKET_RE = re.compile(r"[\[\]]")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for m in _BRACKET_RE.finditer(text):
+        depth += 1 if m.group() == "[" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _escape(text: str, *, stars: bool = False) -> str:
+    """`text` to put inside `[…]`, read back the same by the parser (`_unescape` after `match_bracket`).
+
+    Escapes only what needs it: backslashes when one would escape something (or the `]`
+    after it), brackets when they do not pair up, stars when asked.
+    """
+    chars = ""
+    if "\\" in text and (text.endswith("\\") or _unescape(text) != text):
+        chars += "\\\\"
+    if ("[" in text or "]" in text) and not _balanced(text):
+        chars += "\\[\\]"
+    if stars:
+        chars += "*"
+    return re.sub(f"[{chars}]", r"\\\g<0>", text) if chars else text
 
 
 def _render_bullets(bullets: list[Bullet], level: int, out: list[str]) -> None:
