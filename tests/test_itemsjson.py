@@ -275,13 +275,13 @@ def test_raw_date_values_are_dropped_once_the_week_is_edited() -> None:
 
 
 def test_unknown_fields_are_kept_verbatim_after_ours() -> None:
-    obj = _obj(stars=12, meta={"b": [1, None], "a": "x"}, note="(X link)")
+    obj = _obj(stars=12, info={"b": [1, None], "a": "x"}, note="(X link)")
     obj["summary_ko"] = "요약"
     item, out = _round(obj)
     assert item.note == "(X link)"
-    assert list(item.extra) == ["stars", "meta", "summary_ko"]
-    assert list(out) == [*COMPAT_FIELDS, "note", "stars", "meta", "summary_ko"]
-    assert out["meta"] == {"b": [1, None], "a": "x"}
+    assert list(item.extra) == ["stars", "info", "summary_ko"]
+    assert list(out) == [*COMPAT_FIELDS, "note", "stars", "info", "summary_ko"]
+    assert out["info"] == {"b": [1, None], "a": "x"}
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import operator
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -202,6 +203,76 @@ class SourceText(BaseModel):
     fingerprint: str = Field(description="content hash of the fields read from `text`")
 
 
+# `YYYY-MM-DD` at the start of a date or datetime, not followed by a further digit
+_ISO_DATE_START_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def _has_value(value: object) -> bool:
+    """False for what `ItemMeta` means by "not known": None, an empty list, an empty dict."""
+    return value is not None and value != [] and value != {}
+
+
+class ItemMeta(BaseModel):
+    """What is known about the thing an item links to (a paper, a page, a repository, a model).
+
+    Fetched from arXiv, the page's `og:`/`meta` tags, GitHub or Hugging Face; every field is
+    optional and empty until known. The Markdown digest has no place for it: it lives in the
+    archive and in items.json only, and is not part of the item's `fingerprint`.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=True)
+
+    authors: list[str] = Field(default_factory=list, description="authors, in the order given")
+    affiliations: list[str] = Field(default_factory=list, description="the authors' affiliations")
+    abstract: str | None = Field(default=None, description="the paper's abstract")
+    description: str | None = Field(default=None, description="the page's or repository's description")
+    published: str | None = Field(
+        default=None, description="first published: `YYYY-MM-DD` or a full ISO datetime, as given by the source"
+    )
+    updated: str | None = Field(
+        default=None, description="last updated: `YYYY-MM-DD` or a full ISO datetime, as given by the source"
+    )
+    venue: str | None = Field(default=None, description="where it appeared: arXiv comment or journal reference")
+    categories: list[str] = Field(default_factory=list, description="arXiv categories, e.g. `cs.CL`")
+    site_name: str | None = Field(default=None, description="the site's name (`og:site_name`)")
+    image: str | None = Field(default=None, description="URL of the page's preview image (`og:image`)")
+    stars: int | None = Field(default=None, ge=0, description="GitHub stars (or Hugging Face likes)")
+    language: str | None = Field(default=None, description="a repository's main programming language")
+    topics: list[str] = Field(default_factory=list, description="GitHub or Hugging Face topics / tags")
+    ids: dict[str, str] = Field(
+        default_factory=dict,
+        description='identifiers by scheme, e.g. `{"arxiv": "2411.19865", "doi": "…", "github": "owner/repo"}`',
+    )
+    fetched_at: str | None = Field(
+        default=None, description="when the metadata was fetched: an ISO datetime (`2024-11-29T18:59:59Z`)"
+    )
+
+    @field_validator("published", "updated", "fetched_at")
+    @classmethod
+    def _starts_with_a_date(cls, v: str | None) -> str | None:
+        """Loose: a string that starts with a real `YYYY-MM-DD` date; what follows is kept as given."""
+        if v is None:
+            return v
+        m = _ISO_DATE_START_RE.match(v)
+        if m:
+            try:
+                date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                m = None
+        if m is None:
+            shown = v if len(v) <= 40 else v[:37] + "…"
+            raise ValueError(f"expected an ISO date YYYY-MM-DD or datetime (2024-11-29T18:59:59Z), got {shown!r}")
+        return v
+
+    def is_empty(self) -> bool:
+        """True when nothing is known: every field None, an empty list or an empty dict."""
+        return not any(_has_value(getattr(self, name)) for name in type(self).model_fields)
+
+    def known(self) -> dict[str, Any]:
+        """The fields that are known (not None, not an empty list or dict), as JSON values, in field order."""
+        return {k: v for k, v in self.model_dump(mode="json").items() if _has_value(v)}
+
+
 class Item(BaseModel):
     """One entry of the digest."""
 
@@ -227,6 +298,12 @@ class Item(BaseModel):
     source: SourceText | None = None
     extra: dict[str, Any] = Field(
         default_factory=dict, description="fields of an imported items.json we do not model, kept verbatim"
+    )
+    meta: ItemMeta = Field(
+        default_factory=ItemMeta,
+        # an item without metadata serializes as before the field existed: archive rows stay the same
+        exclude_if=ItemMeta.is_empty,
+        description="metadata of the linked paper, page or repository (authors, abstract, …); not in Markdown",
     )
 
     @property
@@ -257,6 +334,8 @@ def fingerprint(item: Item) -> str:
     read with one `attrgetter` call and level-1 bullets are written out inline (only deeper
     ones go through `walk_bullets`): SHA-1 and the UTF-8 encoding are then more than half
     of the cost. The bytes hashed must not change: stored fingerprints compare against them.
+    `meta` (and `tags`, `extra`) are not in it: the Markdown does not say them, so setting
+    them leaves the item unchanged and its source text is written as it was.
     """
     kind, extra_kinds, orgs, org_label, title, url, marker, bold, note, bullets = _fingerprint_fields(item)
     lines: list[str] = []

@@ -15,8 +15,9 @@ and each item starts with its eleven fields, in its order and with its types::
 Our model says more than those fields can. What they lose is written after them, each
 under its own name and only when it carries information (`orgs`, `weeks`, `week_label`,
 `extra_kinds`, `marker`, `bold`, `note`), so a plain item looks exactly like the tool's.
-Fields of an imported file that we do not model are kept in `Item.extra` and written back
-verbatim after ours, so nothing is lost.
+Then `meta`, the item's metadata (`ItemMeta`: authors, abstract, …), when anything of it is
+known, with only the known fields. Fields of an imported file that we do not model are kept
+in `Item.extra` and written back verbatim after ours, so nothing is lost.
 
 Byte-for-byte round trip of an imported file is the contract. Where the file holds a
 value the model cannot hold (bullet levels that no tree gives back, a `week` that
@@ -42,6 +43,7 @@ from papernews.model import (
     WEEK_KEY_RE,
     Bullet,
     Item,
+    ItemMeta,
     Kind,
     Week,
     build_bullet_tree,
@@ -59,6 +61,8 @@ COMPAT_FIELDS: tuple[str, ...] = (
 )
 # Ours, written after them (when `extras` and only when they carry information), in this order.
 EXTRA_FIELDS: tuple[str, ...] = ("orgs", "weeks", "week_label", "extra_kinds", "marker", "bold", "note")
+# The item's metadata (`Item.meta`), written after the extras: an object of its known fields.
+META_FIELD = "meta"
 TOP_LEVEL_KEYS: tuple[str, ...] = ("version", "last_updated", "total_items", "items", "stats")
 
 _DATE_GROUP = ("date", "year", "month", "week")
@@ -138,6 +142,8 @@ def item_to_dict(item: Item, *, extras: bool = True) -> dict[str, Any]:
         obj["bold"] = True
     if item.note is not None:
         obj["note"] = item.note
+    if not item.meta.is_empty():
+        obj[META_FIELD] = item.meta.known()
     for key, value in item.extra.items():
         # shadows were used above; an extra named like one of ours would be read back as ours
         if key not in obj and key not in _KNOWN_FIELDS:
@@ -145,7 +151,7 @@ def item_to_dict(item: Item, *, extras: bool = True) -> dict[str, Any]:
     return obj
 
 
-_KNOWN_FIELDS = frozenset(COMPAT_FIELDS) | frozenset(EXTRA_FIELDS)
+_KNOWN_FIELDS = frozenset(COMPAT_FIELDS) | frozenset(EXTRA_FIELDS) | {META_FIELD}
 
 
 def encode_bullets(bullets: list[Bullet]) -> list[dict[str, Any]]:
@@ -394,6 +400,7 @@ def item_from_dict(obj: dict[str, Any], *, generated: Counter[str] | None = None
     bold = obj.get("bold", False)
     if not isinstance(bold, bool):
         raise _FieldError(_wrong("bold", "true or false", bold))
+    meta = _decode_meta(obj.get(META_FIELD))
 
     if "id" in obj:
         item_id = obj["id"]
@@ -426,6 +433,7 @@ def item_from_dict(obj: dict[str, Any], *, generated: Counter[str] | None = None
             bold=bold,
             note=note,
             extra=extra,
+            meta=meta,
         )
     except ValidationError as e:  # pragma: no cover - the checks above come first
         first = e.errors()[0]
@@ -493,6 +501,23 @@ def _build_week(obj: dict[str, Any], ymw: tuple[int, int, int] | None) -> Week |
     except ValidationError as e:
         raise _FieldError(f"not a valid week ({year}-{month:02d}, weeks {weeks}): {e.errors()[0]['msg']}") from None
     return w.model_copy(update={"label": label if label is not None else canonical_week_label(w.weeks)})
+
+
+def _decode_meta(raw: Any) -> ItemMeta:
+    """Our `meta` object (null or absent: nothing known), validated field by field."""
+    if raw is None:
+        return ItemMeta()
+    if not isinstance(raw, dict):
+        raise _FieldError(_wrong(META_FIELD, "an object", raw))
+    try:
+        return ItemMeta.model_validate(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        loc = ".".join(map(str, (META_FIELD, *first["loc"])))
+        msg = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            msg = f"unknown field (expected one of {', '.join(ItemMeta.model_fields)})"
+        raise _FieldError(f"field {loc!r}: {msg}") from None
 
 
 def _decode_type(value: Any, *, field: str = "type") -> Kind | None:

@@ -285,8 +285,15 @@ class Store:
                 old = Item.model_validate_json(row["data"])
                 merged = item.model_copy(update={"id": match})
                 if not carries_tags:
+                    # Markdown says nothing of these: keep what the archive knows
                     merged.tags = old.tags
                     merged.extra = old.extra
+                    merged.meta = old.meta
+                elif merged.meta.is_empty():
+                    # items.json: the file's meta replaces the stored one as a whole, but a file
+                    # without meta for an item (an older export, another tool's file) does not
+                    # erase metadata fetched since; to clear it, edit the item (`save_item`)
+                    merged.meta = old.meta
                 if merged.source is None and old.source is not None:
                     merged.source = old.source
                 new_json = _item_json(merged)

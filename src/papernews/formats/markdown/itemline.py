@@ -23,6 +23,7 @@ from papernews.model import (
     KIND_EMOJI,
     Bullet,
     Item,
+    ItemMeta,
     Kind,
     SourceText,
     Week,
@@ -420,6 +421,7 @@ _ITEM_FIELDS = (
     "note",
     "source",
     "extra",
+    "meta",
 )
 _SOURCE_FIELDS = ("line", "text", "fingerprint")
 
@@ -435,7 +437,7 @@ def _plain_model(cls: type[BaseModel], fields: tuple[str, ...]) -> bool:
 
 
 _FAST_BUILD = _plain_model(Item, _ITEM_FIELDS) and _plain_model(SourceText, _SOURCE_FIELDS)
-_ITEM_FIELDS_SET = frozenset(_ITEM_FIELDS)
+_ITEM_FIELDS_SET = frozenset(_ITEM_FIELDS) - {"meta"}  # defaulted, as model_construct leaves it
 _SOURCE_FIELDS_SET = frozenset(_SOURCE_FIELDS)
 _new = object.__new__
 _setattr = object.__setattr__
@@ -471,6 +473,7 @@ def build_item(
         "note": head.note,
         "source": None,
         "extra": {},
+        "meta": ItemMeta(),
     }
     if not _FAST_BUILD:  # pragma: no cover - the model changed: build it the slow, sure way
         item = Item.model_construct(**values)
