@@ -173,3 +173,94 @@ def test_feeds_sitemap_and_robots_are_built(seeded: Store, tmp_path: Path) -> No
     for it in seeded.all_items():
         assert f"https://example.org/digest/items/{it.id}/" in sitemap
     assert "Sitemap: https://example.org/digest/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_odd_ids_get_a_safe_page_of_their_own() -> None:
+    assert paths.item_slug("a1b2c3d4e5f6") == "a1b2c3d4e5f6"
+    assert paths.item_slug("Google-Cloud,-reverse-thinking") == "Google-Cloud,-reverse-thinking"
+    odd = ["feder-cr/Auto_Jobs", "../../etc/passwd", "..", "a b?c#d%e", "feder-cr-Auto_Jobs"]
+    slugs = [paths.item_slug(i) for i in odd]
+    assert len(set(slugs)) == len(slugs)
+    for s in slugs:
+        assert "/" not in s and not s.startswith(".") and re.fullmatch(r"[\w.,~-]+", s)
+
+
+def test_item_page_shows_what_is_known_of_the_item() -> None:
+    from papernews.model import ItemMeta
+
+    item = HOSTILE.model_copy(
+        update={
+            "id": "meta1",
+            "meta": ItemMeta(
+                authors=["Kim <b>A</b>", "Lee B"],
+                abstract="We show <script>x</script> that…",
+                published="2024-09-17",
+                stars=1234,
+            ),
+        }
+    )
+    page = render_site([item], SITE)["items/meta1/index.html"].decode("utf-8")
+    assert "<dt>저자</dt><dd>Kim &lt;b&gt;A&lt;/b&gt;, Lee B</dd>" in page
+    assert "<dt>GitHub stars</dt><dd>1,234</dd>" in page
+    assert "<h2>초록</h2><p>We show &lt;script&gt;x&lt;/script&gt; that…</p>" in page
+    assert "<script>x" not in page
+
+
+def test_pager_stays_short() -> None:
+    from papernews.publish.site import pager_numbers
+
+    assert pager_numbers(1, 1) == [1]
+    assert pager_numbers(5, 3) == [1, 2, 3, 4, 5]
+    assert pager_numbers(1000, 500) == [1, None, 497, 498, 499, 500, 501, 502, 503, None, 1000]
+    assert pager_numbers(1000, 1) == [1, 2, 3, 4, None, 1000]
+
+
+def test_sitemap_becomes_an_index_past_the_limit(monkeypatch: pytest.MonkeyPatch, seed_text: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    from papernews.publish import site as site_mod
+
+    monkeypatch.setattr(site_mod, "SITEMAP_LIMIT", 300)
+    files = render_site(parse(seed_text).items, SITE)
+    index = ET.fromstring(files["sitemap.xml"])
+    assert index.tag.endswith("sitemapindex")
+    locs = [e.text for e in index.iter() if e.tag.endswith("loc")]
+    parts = [f"sitemap-{n}.xml" for n in range(1, len(locs) + 1)]
+    assert locs == [SITE.base_url + p for p in parts]
+    listed = sum(len(ET.fromstring(files[p]).findall("{*}url")) for p in parts)
+    assert listed == sum(1 for k in files if k.endswith("index.html"))
+
+
+def test_home_page_carries_the_charts(seeded: Store, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(seeded, out, SITE, search=False)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert home.count('<svg role="img"') == 2 or home.count('role="img"') == 2
+    assert "월별 항목 수 (종류별)" in home
+    assert "<style" not in home and " style=" not in home
+    assert len(home.encode("utf-8")) < 150_000
+    page2 = (out / "page/2/index.html").read_text(encoding="utf-8")
+    assert "<svg" not in page2
+
+
+def test_since_publishes_only_recent_items(seeded: Store, tmp_path: Path, seed_text: str) -> None:
+    out = tmp_path / "site"
+    report = build(seeded, out, SITE, search=False, charts=False, since=(2024, 9))
+    september = [it for it in seeded.all_items() if it.week and (it.week.year, it.week.month) == (2024, 9)]
+    assert report.items == len(september) > 0
+    assert not (out / "2024/08").exists()
+    assert (out / "2024/09/index.html").exists()
+    assert (out / "README.md").read_text(encoding="utf-8") == seed_text  # the archive stays whole
+
+
+def test_unchanged_archive_skips_the_exports_but_keeps_them(seeded: Store, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = build(seeded, out, SITE, search=False, charts=False)
+    assert first.exported
+    again = build(seeded, out, SITE, search=False, charts=False)
+    assert not again.exported and again.write.written == []
+    assert (out / "README.md").exists() and (out / "items.json").exists()
+    item = seeded.all_items()[0]
+    seeded.save_item(item.model_copy(update={"title": item.title + " (수정)"}))
+    third = build(seeded, out, SITE, search=False, charts=False)
+    assert third.exported and "README.md" in third.write.written

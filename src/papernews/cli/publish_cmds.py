@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from papernews.cli.app import app, settings
-from papernews.cli.output import out, print_json
+from papernews.cli.output import err, out, print_json
+from papernews.cli.query_cmds import _month
 from papernews.publish.build import build as build_site
 from papernews.publish.ghpages import write_workflow
 from papernews.publish.inline import safe_url
@@ -22,7 +24,11 @@ def build(
         "http://localhost:8000/", "--base-url", help="Where the site will be served, for canonical links and feeds."
     ),
     title: str = typer.Option(Site.title, "--title", help="Site title."),
-    search: bool = typer.Option(True, "--search/--no-search", help="Index the item pages with Pagefind."),
+    search: bool = typer.Option(True, "--search/--no-search", help="Build the Pagefind search index."),
+    charts: bool = typer.Option(True, "--charts/--no-charts", help="Draw the home page charts (matplotlib)."),
+    since: str = typer.Option(
+        None, "--since", help="Publish only items from this month on (YYYY-MM); README.md and items.json stay whole."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
 ) -> None:
     """Write the static site: home (latest weeks), a page per week, month, item, org and kind,
@@ -30,12 +36,33 @@ def build(
 
     The same archive gives the same bytes, and only files whose bytes changed are rewritten;
     pages that no longer exist are removed (files you added to the folder are kept).
+    The search index is rebuilt only for the shards (10,000 items each) whose items changed.
     """
     if not safe_url(base_url):
         raise typer.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
     site = Site(base_url=base_url if base_url.endswith("/") else base_url + "/", title=title)
-    with settings(ctx).store() as store:
-        report = build_site(store, out_dir, site, search=search)
+    with (
+        settings(ctx).store() as store,
+        Progress(
+            TextColumn("building"),
+            BarColumn(),
+            TextColumn("{task.completed} files"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json or not err.is_terminal,
+        ) as bar,
+    ):
+        task = bar.add_task("build", total=None)
+        report = build_site(
+            store,
+            out_dir,
+            site,
+            search=search,
+            charts=charts,
+            since=_month(since),
+            progress=lambda n: bar.update(task, completed=n),
+        )
     if as_json:
         print_json(
             {
@@ -48,6 +75,10 @@ def build(
                 "bytes": report.write.total_bytes,
                 "home_bytes": report.home_bytes,
                 "seconds": round(report.seconds, 3),
+                "search": None
+                if report.search is None
+                else {"shards": report.search.shards, "rebuilt": report.search.rebuilt},
+                "timings": {k: round(v, 3) for k, v in report.timings.items()},
             }
         )
         return

@@ -325,6 +325,14 @@ def sitemap_xml(urls: list[str], *, lastmod: dict[str, datetime] | None = None) 
     return _xml(root)
 
 
+def sitemap_index_xml(sitemaps: list[str]) -> str:
+    """A sitemaps.org `sitemapindex`: what `sitemap.xml` becomes past 50,000 URLs."""
+    root = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for u in sitemaps:
+        _sub(ET.SubElement(root, "sitemap"), "loc", u)
+    return _xml(root)
+
+
 def robots_txt(site: SiteInfo) -> str:
     """Allow every crawler everywhere and point them at `{base_url}sitemap.xml`."""
     return f"User-agent: *\nAllow: /\n\nSitemap: {site.base_url}sitemap.xml\n"

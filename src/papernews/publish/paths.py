@@ -14,8 +14,21 @@ from papernews.model import Item, Kind, Week
 _SLUG_RE = re.compile(r"[^\w]+", re.UNICODE)
 
 
+_UNSAFE_ID_RE = re.compile(r"[^\w.,~-]+", re.UNICODE)
+
+
+def item_slug(item_id: str) -> str:
+    """The id as one safe path segment: itself when it already is one (nearly always), else
+    the unsafe runs (`/`, `?`, `%`, spaces, a leading dot) replaced by `-` and a short hash
+    of the id appended, so two ids never share a page and `../` never leaves `items/`."""
+    slug = _UNSAFE_ID_RE.sub("-", item_id)
+    if slug == item_id and not item_id.startswith(".") and item_id:
+        return item_id
+    return f"{slug.lstrip('.-')[:80]}-{hashlib.sha1(item_id.encode('utf-8')).hexdigest()[:8]}".lstrip("-")
+
+
 def item_path(item_id: str) -> str:
-    return f"items/{item_id}/"
+    return f"items/{item_slug(item_id)}/"
 
 
 def week_path(week: Week) -> str:

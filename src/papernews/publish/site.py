@@ -1,51 +1,58 @@
-"""The static site as a pure function: items in, {relative path: bytes} out.
+"""The static site as a pure function: items in, (relative path, bytes) pairs out, one at a time.
 
 Nothing here reads a clock or the file system, so the same archive gives the same bytes
 (the build is deterministic) and the writer can skip every file whose bytes did not change
-(the build is incremental). Every string from an item goes through Jinja2's autoescaping;
-bullet text through `inline_html`, which makes anchors of http(s) links only.
+(the build is incremental). Pages are yielded as they are made, so a 100,000-item site never
+sits in memory whole. Every string from an item is escaped (`cards.py`, Jinja autoescaping).
+
+Speed: each item's card is rendered once and reused on every list that shows it; the page
+chrome (`base.html`) is rendered once into a `Shell` whose slots are filled per page; links
+inside the site are written against the `cards.ROOT` placeholder, replaced per page by the
+relative way back to the root (so the site works under any base path and from disk).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
-from papernews.model import Item, Kind, Week, walk_bullets
+from papernews.model import Item, Kind, Week
 from papernews.publish import feeds, paths
+from papernews.publish.cards import KIND_LABEL, ROOT, card_html, item_main_html
 from papernews.publish.feeds import SiteInfo
-from papernews.publish.inline import inline_html, safe_url
+from papernews.publish.view import SiteItem, from_items
 
-KIND_LABEL = {"paper": "📜 논문", "dev": "🧑🏻‍💻 개발", "news": "🗞️ 뉴스"}
 WEEKS_PER_HOME_PAGE = 4
 ITEMS_PER_LIST_PAGE = 50
 RELATED = 5
+FEED_ITEMS = 50
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 STATIC = ("site.css", "site.js", "favicon.svg")
-
 
 # The site's identity is the one the feeds use (base URL, title, description, language).
 Site = SiteInfo
-FEED_ITEMS = 50
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    caption: str
+    svg: str  # sanitised by `charts.clean_svg`: no script, no inline style
 
 
 @dataclass
 class Group:
     title: str
-    items: list[Item]
+    cards: list[Markup]
     href: str | None = None
-
-
-@dataclass
-class Pages:
-    files: dict[str, bytes] = field(default_factory=dict)
-
-    def add(self, path: str, text: str) -> None:
-        self.files[path] = text.encode("utf-8")
+    count: int = 0
 
 
 def environment() -> Environment:
@@ -58,12 +65,51 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["inline"] = inline_html
-    env.filters["safe_url"] = safe_url
-    env.filters["week_path"] = paths.week_path
-    env.filters["org_path"] = paths.org_path
     env.globals["kind_label"] = KIND_LABEL
     return env
+
+
+_SLOT_RE = re.compile(r"<!--slot:(\w+)-->")
+
+
+class Shell:
+    """`base.html` rendered once with a marker in each slot, then split: filling a page is a join."""
+
+    SLOTS = ("page_title", "description", "og_type", "head", "main_attrs", "main", "path")
+
+    def __init__(self, env: Environment, site: Site) -> None:
+        marks = {name: Markup(f"<!--slot:{name}-->") for name in self.SLOTS}
+        html = env.get_template("base.html").render(site=site, root=Markup(ROOT), **marks)
+        parts = _SLOT_RE.split(html)
+        self._static = parts[0::2]
+        self._slots = parts[1::2]
+        self._site = site
+
+    def page(
+        self,
+        path: str,
+        *,
+        title: str,
+        main: str,
+        description: str | None = None,
+        og_type: str = "website",
+        head: str = "",
+        main_attrs: str = "",
+    ) -> bytes:
+        values = {
+            "page_title": str(escape(title)),
+            "description": str(escape(description if description is not None else self._site.description)),
+            "og_type": og_type,
+            "head": head,
+            "main_attrs": main_attrs,
+            "main": main,
+            "path": str(escape(path)),
+        }
+        out = [self._static[0]]
+        for name, static in zip(self._slots, self._static[1:], strict=True):
+            out.append(values[name])
+            out.append(static)
+        return "".join(out).replace(ROOT, _root(path)).encode("utf-8")
 
 
 def _chrono_key(week: Week | None) -> tuple[int, int, int]:
@@ -74,32 +120,17 @@ def week_title(week: Week) -> str:
     return f"{week.year}년 {week.month}월 {week.display_label}"
 
 
-def weeks_newest_first(items: Iterable[Item]) -> list[tuple[Week, list[Item]]]:
+def weeks_newest_first(items: Sequence[SiteItem]) -> list[tuple[Week, list[SiteItem]]]:
     """Items grouped by week block, newest block first; items keep their archive order."""
-    groups: dict[str, tuple[Week, list[Item]]] = {}
+    groups: dict[str, tuple[Week, list[SiteItem]]] = {}
     for it in items:
-        if it.week is None:
-            continue
-        groups.setdefault(it.week.key, (it.week, []))[1].append(it)
+        if it.week is not None:
+            groups.setdefault(it.week.key, (it.week, []))[1].append(it)
     return sorted(groups.values(), key=lambda g: _chrono_key(g[0]), reverse=True)
 
 
-def description_of(item: Item) -> str:
-    texts = [b.text for _, b in walk_bullets(item.bullets)]
-    return (" ".join(texts) or item.title)[:200]
-
-
-def related_items(item: Item, by_org: dict[str, list[Item]], limit: int = RELATED) -> list[Item]:
-    """Other items of the same orgs, newest first: the cheapest relation the archive knows."""
-    seen = {item.id}
-    out: list[Item] = []
-    for org in item.orgs:
-        for other in by_org.get(paths.org_slug(org), []):
-            if other.id not in seen:
-                seen.add(other.id)
-                out.append(other)
-    out.sort(key=lambda i: _chrono_key(i.week), reverse=True)
-    return out[:limit]
+def description_of(item: SiteItem) -> str:
+    return (" ".join(item.bullet_texts()) or item.title)[:200]
 
 
 def _root(path: str) -> str:
@@ -108,100 +139,181 @@ def _root(path: str) -> str:
     return "../" * path.count("/") or "./"
 
 
-def render_site(items: list[Item], site: Site, *, extra_files: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every page of the site, keyed by its path relative to the output folder."""
-    env = environment()
-    pages = Pages()
-    ctx_base: dict[str, Any] = {"site": site}
+def pager_numbers(pages: int, current: int, around: int = 3) -> list[int | None]:
+    """First, last and `around` pages either side of the current one; None marks a gap."""
+    out: list[int | None] = []
+    for n in range(1, pages + 1):
+        if n in (1, pages) or abs(n - current) <= around:
+            out.append(n)
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out
 
-    def page(path: str, template: str, **ctx: Any) -> None:
-        html = env.get_template(template).render(**ctx_base, path=path, root=_root(path), **ctx)
-        pages.add(f"{path}index.html", html)
+
+@dataclass
+class SiteParts:
+    """What the build knows beyond the items: feeds' items, charts, search shards, extra files."""
+
+    feed_items: list[Item] = field(default_factory=list)  # newest first
+    charts: list[Chart] | Callable[[], list[Chart]] = field(default_factory=list)  # a callable: drawn meanwhile
+    search_shards: int = 1
+    extra_files: dict[str, bytes] | Callable[[], dict[str, bytes]] = field(default_factory=dict)
+
+
+def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site: item pages first (the search index reads nothing else), then lists."""
+    env = environment()
+    shell = Shell(env, site)
+    list_main = env.get_template("list_main.html")
+    html_pages: list[str] = []
+
+    def page(path: str, **kw: Any) -> tuple[str, bytes]:
+        html_pages.append(path)
+        return f"{path}index.html", shell.page(path, **kw)
 
     weeks = weeks_newest_first(items)
-    by_org: dict[str, list[Item]] = defaultdict(list)  # keyed by org slug: spellings merge
-    by_kind: dict[str, list[Item]] = defaultdict(list)
-    by_month: dict[tuple[int, int], list[tuple[Week, list[Item]]]] = defaultdict(list)
-    for week, group in weeks:
-        by_month[(week.year, week.month)].append((week, group))
-        for it in group:
-            for org in it.orgs:
-                by_org[paths.org_slug(org)].append(it)
+    by_org: dict[str, list[SiteItem]] = defaultdict(list)  # keyed by org slug: spellings merge
+    by_kind: dict[str, list[SiteItem]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[tuple[Week, list[SiteItem]]]] = defaultdict(list)
+    for week, week_items in weeks:
+        by_month[(week.year, week.month)].append((week, week_items))
+        for it in week_items:
+            for slug in dict.fromkeys(paths.org_slug(o) for o in it.orgs):
+                by_org[slug].append(it)
+            if it.kind:
+                by_kind[it.kind.value].append(it)
+    # no week: listed on its orgs' and kind's pages too, after the dated ones
+    for it in items:
+        if it.week is None:
+            for slug in dict.fromkeys(paths.org_slug(o) for o in it.orgs):
+                by_org[slug].append(it)
             if it.kind:
                 by_kind[it.kind.value].append(it)
 
-    # home: the latest weeks, newest first, a few weeks a page
+    cards: dict[str, Markup] = {}
+    for it in items:  # every item has its permalink, with or without a week
+        card = cards[it.id] = Markup(card_html(it))
+        related = _related(it, by_org)
+        yield page(
+            it.path,
+            title=f"{it.label} · {site.title}",
+            description=description_of(it),
+            og_type="article",
+            main=item_main_html(it, card, related),
+        )
+
+    def list_page(
+        path: str,
+        heading: str,
+        groups: list[Group],
+        *,
+        intro: str | None = None,
+        pages: int = 1,
+        n: int = 1,
+        base: str = "",
+        charts: Sequence[Chart] = (),
+    ) -> tuple[str, bytes]:
+        main = list_main.render(
+            heading=heading,
+            intro=intro,
+            charts=[{"svg": Markup(c.svg), "caption": c.caption} for c in charts],
+            groups=groups,
+            pager_numbers=pager_numbers(pages, n),
+            page=n,
+            base=base,
+            root=Markup(ROOT),
+        )
+        title = site.title if heading == site.title else f"{heading} · {site.title}"
+        return page(path, title=title, main=main)
+
+    def group(title: str, its: list[SiteItem], href: str | None = None) -> Group:
+        return Group(title, [cards[i.id] for i in its], href, len(its))
+
+    # home: the latest weeks, newest first, a few weeks a page; the charts on the first
+    charts = parts.charts() if callable(parts.charts) else parts.charts
     n_pages = max(1, -(-len(weeks) // WEEKS_PER_HOME_PAGE))
     for n in range(1, n_pages + 1):
         chunk = weeks[(n - 1) * WEEKS_PER_HOME_PAGE : n * WEEKS_PER_HOME_PAGE]
-        groups = [Group(week_title(w), g, paths.week_path(w)) for w, g in chunk]
-        page(
+        groups = [group(week_title(w), g, paths.week_path(w)) for w, g in chunk]
+        yield list_page(
             paths.home_page_path(n),
-            "list.html",
-            heading=site.title,
+            site.title,
+            groups,
             intro=site.description,
-            groups=groups,
             pages=n_pages,
-            page=n,
-            base="",
-            charts=[],
+            n=n,
+            charts=charts if n == 1 else (),
         )
-
-    for week, group in weeks:
-        page(
-            paths.week_path(week),
-            "list.html",
-            heading=week_title(week),
-            intro=None,
-            groups=[Group(f"{len(group)}개 항목", group)],
-            pages=1,
-            page=1,
-            base="",
-            charts=[],
-        )
+    for week, its in weeks:
+        yield list_page(paths.week_path(week), week_title(week), [group(f"{len(its)}개 항목", its)])
     for (year, month), blocks in by_month.items():
-        groups = [Group(w.display_label, g, paths.week_path(w)) for w, g in blocks]
-        page(
-            paths.month_path(year, month),
-            "list.html",
-            heading=f"{year}년 {month}월",
-            intro=None,
-            groups=groups,
-            pages=1,
-            page=1,
-            base="",
-            charts=[],
-        )
+        groups = [group(w.display_label, g, paths.week_path(w)) for w, g in blocks]
+        yield list_page(paths.month_path(year, month), f"{year}년 {month}월", groups)
     for slug, its in by_org.items():
         spellings = Counter(o for it in its for o in it.orgs if paths.org_slug(o) == slug)
         name = max(spellings, key=lambda o: (spellings[o], o))
-        _paged_list(page, f"orgs/{slug}/", name, its)
+        yield from _paged_list(list_page, group, f"orgs/{slug}/", name, its)
     for kind in Kind:
-        _paged_list(page, paths.kind_path(kind), KIND_LABEL[kind.value], by_kind.get(kind.value, []))
-    for it in items:  # every item has its permalink, with or without a week
-        page(
-            paths.item_path(it.id),
-            "item.html",
-            item=it,
-            description=description_of(it),
-            related=related_items(it, by_org),
+        yield from _paged_list(
+            list_page, group, paths.kind_path(kind), KIND_LABEL[kind.value], by_kind.get(kind.value, [])
         )
-    page("bookmarks/", "bookmarks.html")
-    page("search/", "search.html")
-    not_found = env.get_template("404.html").render(**ctx_base, path="404.html", root=site.base_url)
-    pages.add("404.html", not_found)
-    latest = [it for _, group in weeks for it in group]
-    pages.files.update(feed_files(latest, site))
-    html_pages = sorted(p for p in pages.files if p.endswith("index.html"))
-    pages.add("sitemap.xml", feeds.sitemap_xml([site.base_url + p[: -len("index.html")] for p in html_pages]))
-    pages.add("robots.txt", feeds.robots_txt(site))
+    cards.clear()
+
+    def template_page(path: str, template: str, **ctx: Any) -> tuple[str, bytes]:
+        html = env.get_template(template).render(
+            site=site,
+            path=path,
+            root=_root(path),
+            description=site.description,
+            og_type="website",
+            head="",
+            main="",
+            **ctx,
+        )
+        html_pages.append(path)
+        return f"{path}index.html", html.encode("utf-8")
+
+    yield template_page("bookmarks/", "bookmarks.html")
+    yield template_page("search/", "search.html", search_shards=parts.search_shards)
+    not_found = env.get_template("404.html").render(
+        site=site,
+        path="404.html",
+        root=site.base_url,
+        description=site.description,
+        og_type="website",
+        head="",
+        main="",
+    )
+    yield "404.html", not_found.encode("utf-8")
+    yield from feed_files(parts.feed_items, site).items()
+    yield from sitemap_files(site, html_pages)
+    yield "robots.txt", feeds.robots_txt(site).encode("utf-8")
     for name in STATIC:
-        pages.files[f"assets/{name}"] = (resources.files("papernews.publish") / "static" / name).read_bytes()
-    pages.files.update(extra_files or {})
-    return pages.files
+        yield f"assets/{name}", (resources.files("papernews.publish") / "static" / name).read_bytes()
+    yield from (parts.extra_files() if callable(parts.extra_files) else parts.extra_files).items()
 
 
-def feed_files(latest: list[Item], site: SiteInfo) -> dict[str, bytes]:
+def _related(item: SiteItem, by_org: dict[str, list[SiteItem]], limit: int = RELATED) -> list[SiteItem]:
+    """Other items of the same orgs, newest first: the cheapest relation the archive knows.
+
+    The org lists are newest first already, so only their first few entries are looked at:
+    an org with 10,000 items costs no more than one with ten."""
+    seen = {item.id}
+    out: list[SiteItem] = []
+    for slug in dict.fromkeys(paths.org_slug(o) for o in item.orgs):
+        taken = 0
+        for other in by_org.get(slug, ()):
+            if other.id not in seen:
+                seen.add(other.id)
+                out.append(other)
+                taken += 1
+                if taken == limit:
+                    break
+    out.sort(key=lambda i: _chrono_key(i.week), reverse=True)
+    return out[:limit]
+
+
+def feed_files(latest: Sequence[Item], site: SiteInfo) -> dict[str, bytes]:
     """Atom, RSS and JSON Feed of the latest items, for all kinds and per kind."""
     out: dict[str, bytes] = {}
     for kind in (None, *Kind):
@@ -213,20 +325,40 @@ def feed_files(latest: list[Item], site: SiteInfo) -> dict[str, bytes]:
     return out
 
 
-def _paged_list(page: Any, base: str, heading: str, items: list[Item]) -> None:
-    ordered = sorted(items, key=lambda i: _chrono_key(i.week), reverse=True)
-    n_pages = max(1, -(-len(ordered) // ITEMS_PER_LIST_PAGE))
+def sitemap_files(site: SiteInfo, pages: list[str]) -> Iterator[tuple[str, bytes]]:
+    """`sitemap.xml`; past 50,000 URLs, an index of `sitemap-N.xml` files (the protocol's limit)."""
+    urls = [site.base_url + p for p in sorted(pages)]
+    if len(urls) <= SITEMAP_LIMIT:
+        yield "sitemap.xml", feeds.sitemap_xml(urls).encode("utf-8")
+        return
+    names = []
+    for n, start in enumerate(range(0, len(urls), SITEMAP_LIMIT), 1):
+        names.append(f"sitemap-{n}.xml")
+        yield names[-1], feeds.sitemap_xml(urls[start : start + SITEMAP_LIMIT]).encode("utf-8")
+    yield "sitemap.xml", feeds.sitemap_index_xml([site.base_url + n for n in names]).encode("utf-8")
+
+
+def _paged_list(
+    list_page: Any, group: Any, base: str, heading: str, items: list[SiteItem]
+) -> Iterator[tuple[str, bytes]]:
+    n_pages = max(1, -(-len(items) // ITEMS_PER_LIST_PAGE))
     for n in range(1, n_pages + 1):
-        chunk = ordered[(n - 1) * ITEMS_PER_LIST_PAGE : n * ITEMS_PER_LIST_PAGE]
-        path = base + paths.home_page_path(n)
-        page(
-            path,
-            "list.html",
-            heading=heading,
-            intro=f"{len(ordered)}개 항목",
-            groups=[Group("", chunk)],
+        chunk = items[(n - 1) * ITEMS_PER_LIST_PAGE : n * ITEMS_PER_LIST_PAGE]
+        yield list_page(
+            base + paths.home_page_path(n),
+            heading,
+            [group("", chunk)],
+            intro=f"{len(items)}개 항목",
             pages=n_pages,
-            page=n,
+            n=n,
             base=base,
-            charts=[],
         )
+
+
+def render_site(
+    items: Sequence[Item], site: Site, *, extra_files: dict[str, bytes] | None = None, charts: Sequence[Chart] = ()
+) -> dict[str, bytes]:
+    """The whole site in memory, for tests and small archives: `iter_site` over pydantic items."""
+    newest = sorted(items, key=lambda i: _chrono_key(i.week), reverse=True)
+    parts = SiteParts(feed_items=newest, charts=list(charts), extra_files=dict(extra_files or {}))
+    return dict(iter_site(from_items(items), site, parts))

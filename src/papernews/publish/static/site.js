@@ -29,7 +29,10 @@
       var base = document.querySelector("a.brand").getAttribute("href");
       Object.keys(m).sort().forEach(function (id) {
         var li = document.createElement("li"), a = document.createElement("a");
-        a.href = base + "items/" + encodeURIComponent(id) + "/";
+        // the page path saved with the bookmark when it is a plain `items/…/` path (an imported
+        // file could hold anything else), else the id, as the site names pages of simple ids
+        var path = String(m[id].path || "");
+        a.href = base + (/^items\/[^:?#\\]+\/$/.test(path) && path.indexOf("..") < 0 ? path : "items/" + encodeURIComponent(id) + "/");
         a.textContent = String(m[id].title || id);
         li.appendChild(a); list.appendChild(li);
       });
@@ -51,7 +54,7 @@
       var b = ev.target.closest && ev.target.closest("button.bookmark");
       if (!b) return;
       var m = marks();
-      if (m[b.dataset.id]) delete m[b.dataset.id]; else m[b.dataset.id] = { title: b.dataset.title || "" };
+      if (m[b.dataset.id]) delete m[b.dataset.id]; else m[b.dataset.id] = { title: b.dataset.title || "", path: b.dataset.path || "" };
       save(MARKS, m); paintBookmarks();
     });
     var exp = document.getElementById("bookmark-export");
@@ -64,7 +67,7 @@
       var f = imp.files && imp.files[0]; if (!f) return;
       f.text().then(function (text) {
         var data = JSON.parse(text), m = marks();
-        Object.keys(data || {}).forEach(function (id) { m[id] = { title: String((data[id] && data[id].title) || "") }; });
+        Object.keys(data || {}).forEach(function (id) { m[id] = { title: String((data[id] && data[id].title) || ""), path: String((data[id] && data[id].path) || "") }; });
         save(MARKS, m); paintBookmarks();
       }).catch(function () { alert("북마크 파일을 읽을 수 없습니다."); });
     });

@@ -1,0 +1,120 @@
+"""The HTML of one item: its card (in every list) and its permalink page's main part.
+
+Written as Python rather than Jinja macros on purpose: a card is rendered once per item and
+reused on every page that lists it, and at 100,000 items a macro call (~160 µs) alone would
+take most of the build's time budget; these functions take ~15 µs. Every string from the
+item goes through `escape` (text and attributes) or `inline_html` (bullets); hrefs only
+through `safe_url`. Links inside the site start with `ROOT`, a placeholder each page
+replaces with its own relative way to the site root: an HTML comment, which no escaped
+item text can contain (its `<` is always `&lt;`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markupsafe import escape
+
+from papernews.publish import paths
+from papernews.publish.inline import inline_html, safe_url
+from papernews.publish.view import BulletTree, SiteItem
+
+ROOT = "<!--root-->"
+KIND_LABEL = {"paper": "📜 논문", "dev": "🧑🏻‍💻 개발", "news": "🗞️ 뉴스"}
+
+
+def week_text(item: SiteItem) -> str:
+    w = item.week
+    return f"{w.year}년 {w.month}월 {w.display_label}" if w else ""
+
+
+def bullets_html(bullets: BulletTree, cls: str = ' class="bullets"') -> str:
+    if not bullets:
+        return ""
+    lis = "".join(f"<li>{inline_html(text)}{bullets_html(children, '')}</li>" for text, children in bullets)
+    return f"<ul{cls}>{lis}</ul>"
+
+
+def _meta_line(item: SiteItem) -> str:
+    parts: list[str] = []
+    if item.kind:
+        k = item.kind.value
+        parts.append(f'<a class="badge kind" href="{ROOT}kinds/{k}/">{KIND_LABEL[k]}</a>')
+    for org in item.orgs:
+        parts.append(f'<a class="badge org" href="{ROOT}{escape(paths.org_path(org))}">{escape(org)}</a>')
+    if item.week:
+        parts.append(f'<a class="week" href="{ROOT}{paths.week_path(item.week)}">{escape(week_text(item))}</a>')
+    return "".join(parts)
+
+
+def card_html(item: SiteItem) -> str:
+    kind = item.kind.value if item.kind else "none"
+    out = safe_url(item.url)
+    link_out = f'<a class="out" href="{escape(out)}" rel="noopener nofollow">원문 ↗</a>' if out else ""
+    return (
+        f'<article class="card kind-{kind}" data-id="{escape(item.id)}">\n'
+        f'  <div class="meta">{_meta_line(item)}</div>\n'
+        f'  <h3><a href="{ROOT}{escape(item.path)}">{escape(item.label)}</a></h3>\n'
+        f"  {bullets_html(item.bullets)}\n"
+        f'  <div class="actions" data-pagefind-ignore>{link_out}'
+        f'<button type="button" class="bookmark" data-id="{escape(item.id)}" data-path="{escape(item.path)}"'
+        f' data-title="{escape(item.title)}" aria-pressed="false">☆ 북마크</button></div>\n'
+        "</article>\n"
+    )
+
+
+# what the permalink page shows of `ItemMeta`, in this order, with Korean labels
+_META_FIELDS = (
+    ("authors", "저자"),
+    ("affiliations", "소속"),
+    ("published", "발표"),
+    ("updated", "수정"),
+    ("venue", "학회·비고"),
+    ("categories", "분야"),
+    ("site_name", "사이트"),
+    ("language", "언어"),
+    ("stars", "GitHub stars"),
+    ("topics", "토픽"),
+)
+
+
+def _meta_value(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def meta_html(item: SiteItem) -> str:
+    """Authors, abstract and the rest of what is known about the item (issue 4 fetches it)."""
+    rows = [
+        f"<dt>{label}</dt><dd>{escape(_meta_value(item.meta[key]))}</dd>"
+        for key, label in _META_FIELDS
+        if item.meta.get(key) not in (None, "", [])
+    ]
+    out = f'<dl class="item-meta">{"".join(rows)}</dl>' if rows else ""
+    abstract = item.meta.get("abstract") or item.meta.get("description")
+    if abstract:
+        heading = "초록" if item.meta.get("abstract") else "설명"
+        out += f'<section class="abstract"><h2>{heading}</h2><p>{escape(abstract)}</p></section>'
+    return out
+
+
+def related_html(related: Iterable[SiteItem]) -> str:
+    lis = [
+        f'<li><a href="{ROOT}{escape(r.path)}">{escape(r.label)}</a>'
+        + (f' <span class="dim">{escape(", ".join(r.orgs))}</span>' if r.orgs else "")
+        + "</li>"
+        for r in related
+    ]
+    if not lis:
+        return ""
+    return f'<section class="related" data-pagefind-ignore><h2>관련 항목</h2><ul>{"".join(lis)}</ul></section>\n'
+
+
+def item_main_html(item: SiteItem, card: str, related: Iterable[SiteItem]) -> str:
+    crumbs = f'<a href="{ROOT}">홈</a>'
+    if item.week:
+        crumbs += f' › <a href="{ROOT}{paths.week_path(item.week)}">{escape(week_text(item))}</a>'
+    return f'<p class="crumbs" data-pagefind-ignore>{crumbs}</p>\n{card}{meta_html(item)}{related_html(related)}'
