@@ -52,17 +52,27 @@ class BuildReport:
 class ChartsJob:
     """`python -m papernews.publish.charts` in a child process, started first, read when needed."""
 
-    def __init__(self, items: list[SiteItem]) -> None:
+    def __init__(self, items: list[SiteItem], cached: dict[str, object] | None = None) -> None:
+        """`cached`: what `cache()` gave after the last build; reused when the counts are the same."""
+        from papernews.publish import charts
         from papernews.publish.charts import chart_data
 
+        self._data = json.dumps(chart_data(items), sort_keys=True).encode("utf-8")
+        self.key = hashlib.sha1(self._data + charts.__file__.encode() + _file_stamp(charts.__file__)).hexdigest()
+        self._result: list[Chart] | None = None
+        if cached and cached.get("key") == self.key and isinstance(cached.get("charts"), list):
+            self._result = [Chart(c["key"], c["caption"], c["svg"]) for c in cached["charts"]]  # type: ignore[attr-defined]
+            return
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "papernews.publish.charts"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        self._data = json.dumps(chart_data(items)).encode("utf-8")
-        self._result: list[Chart] | None = None
+
+    def cache(self) -> dict[str, object]:
+        charts = [{"key": c.key, "caption": c.caption, "svg": c.svg} for c in self.result()]
+        return {"key": self.key, "charts": charts}
 
     def result(self) -> list[Chart]:
         if self._result is None:
@@ -71,6 +81,11 @@ class ChartsJob:
                 raise PapernewsError(f"drawing the charts failed: {err.decode('utf-8', 'replace').strip()[-500:]}")
             self._result = [Chart(c["key"], c["caption"], c["svg"]) for c in json.loads(out)]
         return self._result
+
+
+def _file_stamp(path: str) -> bytes:
+    """The charts module's bytes: a new version of the drawing code redraws the charts."""
+    return hashlib.sha1(Path(path).read_bytes()).digest()
 
 
 class SearchJob:
@@ -178,7 +193,7 @@ def build(
     items = load_site_items(store, since=since)
     timings["load"] = time.perf_counter() - t0
     writer = SiteWriter(out)
-    charts_job = ChartsJob(items) if charts and items else None
+    charts_job = ChartsJob(items, writer.state.get("charts")) if charts and items else None
     search_job = SearchJob(out, items, writer.state.get("search")) if search else None
 
     fingerprint = archive_fingerprint(store)
@@ -209,6 +224,8 @@ def build(
         timings["search_wait"] = time.perf_counter() - t2
         writer.state["search"] = search_job.hashes
     writer.state["archive"] = fingerprint
+    if charts_job is not None:
+        writer.state["charts"] = charts_job.cache()
     report = writer.finish()
     return BuildReport(
         out=out,

@@ -229,7 +229,21 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
     def group(title: str, its: list[SiteItem], href: str | None = None) -> Group:
         return Group(title, [cards[i.id] for i in its], href, len(its))
 
+    for week, its in weeks:
+        yield list_page(paths.week_path(week), week_title(week), [group(f"{len(its)}개 항목", its)])
+    for (year, month), blocks in by_month.items():
+        groups = [group(w.display_label, g, paths.week_path(w)) for w, g in blocks]
+        yield list_page(paths.month_path(year, month), f"{year}년 {month}월", groups)
+    for slug, its in by_org.items():
+        spellings = Counter(o for it in its for o in it.orgs if paths.org_slug(o) == slug)
+        name = max(spellings, key=lambda o: (spellings[o], o))
+        yield from _paged_list(list_page, group, f"orgs/{slug}/", name, its)
+    for kind in Kind:
+        yield from _paged_list(
+            list_page, group, paths.kind_path(kind), KIND_LABEL[kind.value], by_kind.get(kind.value, [])
+        )
     # home: the latest weeks, newest first, a few weeks a page; the charts on the first
+    # (last of the lists: the charts are drawn by another process meanwhile)
     charts = parts.charts() if callable(parts.charts) else parts.charts
     n_pages = max(1, -(-len(weeks) // WEEKS_PER_HOME_PAGE))
     for n in range(1, n_pages + 1):
@@ -243,19 +257,6 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
             pages=n_pages,
             n=n,
             charts=charts if n == 1 else (),
-        )
-    for week, its in weeks:
-        yield list_page(paths.week_path(week), week_title(week), [group(f"{len(its)}개 항목", its)])
-    for (year, month), blocks in by_month.items():
-        groups = [group(w.display_label, g, paths.week_path(w)) for w, g in blocks]
-        yield list_page(paths.month_path(year, month), f"{year}년 {month}월", groups)
-    for slug, its in by_org.items():
-        spellings = Counter(o for it in its for o in it.orgs if paths.org_slug(o) == slug)
-        name = max(spellings, key=lambda o: (spellings[o], o))
-        yield from _paged_list(list_page, group, f"orgs/{slug}/", name, its)
-    for kind in Kind:
-        yield from _paged_list(
-            list_page, group, paths.kind_path(kind), KIND_LABEL[kind.value], by_kind.get(kind.value, [])
         )
     cards.clear()
 
