@@ -57,7 +57,7 @@ HEAT_COLOR = "#4a6ee0"
 
 TOP_ORGS = 8
 # The charts show the latest three years: the SVG grows with the months, not with the items.
-MAX_MONTHS = 36
+MAX_MONTHS = 24  # two years: the charts stay readable and the home page light at any archive size
 # Labels wider than this would squeeze the heatmap on a phone.
 MAX_ORG_LABEL = 22
 
