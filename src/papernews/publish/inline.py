@@ -7,9 +7,10 @@ escaped; a link becomes `<a>` only when its target is an `http`/`https` URL, so 
 
 from __future__ import annotations
 
+from html import escape  # str → str; markupsafe's escape makes a Markup object per call
 from urllib.parse import urlsplit
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from papernews.links import BARE_URL_RE, link_at
 
@@ -35,15 +36,22 @@ def _bare_urls(text: str) -> str:
     out: list[str] = []
     pos = 0
     for m in BARE_URL_RE.finditer(text):
-        out.append(str(escape(text[pos : m.start()])))
+        out.append(escape(text[pos : m.start()]))
         out.append(_anchor(m.group(0), m.group(0)))
         pos = m.end()
-    out.append(str(escape(text[pos:])))
+    out.append(escape(text[pos:]))
     return "".join(out)
 
 
 def inline_html(text: str) -> Markup:
     """`text` as HTML: Markdown links and bare http(s) URLs as anchors, everything else escaped."""
+    return Markup(inline_str(text))
+
+
+def inline_str(text: str) -> str:
+    """`inline_html` as a plain string, for code that assembles HTML by hand (`cards.py`)."""
+    if "[" not in text and "://" not in text:
+        return escape(text)
     out: list[str] = []
     i = 0
     plain_start = 0
@@ -58,7 +66,7 @@ def inline_html(text: str) -> Markup:
         label, url, end = found
         out.append(_bare_urls(text[plain_start:j]))
         target = safe_url(url)
-        out.append(_anchor(label, target) if target else str(escape(text[j:end])))
+        out.append(_anchor(label, target) if target else escape(text[j:end]))
         i = plain_start = end
     out.append(_bare_urls(text[plain_start:]))
-    return Markup("".join(out))
+    return "".join(out)

@@ -17,11 +17,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from papernews.model import Item, Kind, Week
 from papernews.publish import feeds, paths
@@ -97,13 +98,13 @@ class Shell:
         main_attrs: str = "",
     ) -> bytes:
         values = {
-            "page_title": str(escape(title)),
-            "description": str(escape(description if description is not None else self._site.description)),
+            "page_title": escape(title),
+            "description": escape(description if description is not None else self._site.description),
             "og_type": og_type,
             "head": head,
             "main_attrs": main_attrs,
             "main": main,
-            "path": str(escape(path)),
+            "path": escape(path),
         }
         out = [self._static[0]]
         for name, static in zip(self._slots, self._static[1:], strict=True):
