@@ -92,11 +92,12 @@ class SearchJob:
     """The Pagefind index, built in a thread (its work is in child processes) while pages render."""
 
     def __init__(self, out: Path, items: list[SiteItem], previous: list[str] | None) -> None:
+        from papernews.publish import search_index
         from papernews.publish.records import search_records
-        from papernews.publish.search_index import shard_records
 
+        self._size = search_index.SHARD_SIZE  # read now, so a test can make shards small
         self._records = search_records(items)
-        self.shards = max(1, len(shard_records(self._records)))
+        self.shards = max(1, len(search_index.shard_records(self._records, self._size)))
         self.hashes: list[str] = []
         self.report: IndexReport | None = None
         self._error: BaseException | None = None
@@ -107,7 +108,7 @@ class SearchJob:
         from papernews.publish.search_index import write_search_index
 
         try:
-            self.hashes, self.report = write_search_index(out, self._records, previous)
+            self.hashes, self.report = write_search_index(out, self._records, previous, shard_size=self._size)
         except BaseException as e:  # re-raised in the main thread by `wait`
             self._error = e
 

@@ -1,19 +1,19 @@
 """The site's full-text search index, written by Pagefind's service from records we hand it.
 
 Running the Pagefind CLI over the written HTML costs ~0.6 ms and ~30 KB of memory per page
-in one single-threaded process: at 100,000 items that is over a minute and 3 GB. Here the
-index is split into shards of consecutive items (oldest first), each a separate Pagefind
-bundle (`pagefind/`, `pagefind-1/`, …) that the search page merges in the browser
-(`mergeIndex`). Shards are indexed by up to `processes` Pagefind services at once, and a
-shard whose records did not change is not indexed again: adding a week touches only the
-last shard, editing one item re-indexes one shard.
+in one single-threaded process: at 100,000 items over a minute and 3 GB. Here the index is
+split into shards of consecutive items (oldest first), each a separate Pagefind bundle
+(`pagefind/`, `pagefind-1/`, …) that the search page merges in the browser (`mergeIndex`).
+Shards are indexed by up to `processes` Pagefind services at once, and a shard whose records
+did not change is not indexed again: a new week touches only the last shard, an edited item
+re-indexes one shard.
 
-We speak the service protocol ourselves instead of using `pagefind.index.PagefindIndex`:
-its response loop sleeps 100 ms per response, 85 s for 850 records. The protocol: every
-message is `base64(json({"message_id": n, "payload": {...}}))` followed by `,`, on the
-child's stdin for requests and its stdout for responses. The service answers requests one
-at a time in order, so we write a whole shard of requests without waiting (a reader thread
-collects the answers) and only wait at the end.
+We speak the service protocol ourselves instead of using `pagefind.index.PagefindIndex`,
+whose response loop sleeps 100 ms per response (85 s for 850 records). Every message is
+`base64(json({"message_id": n, "payload": {...}}))` followed by `,`, on the child's stdin
+for requests and its stdout for answers. The service handles requests one at a time, in
+order, so a whole shard of records is written without waiting (a reader thread collects
+the answers) and we only wait for the files.
 """
 
 from __future__ import annotations
@@ -37,12 +37,17 @@ from typing import IO, Any
 
 from papernews.errors import PapernewsError
 
-SHARD_SIZE = 10_000
+# Pagefind's memory and time grow faster than the records of one index: measured on the seed
+# cycled to 50,000 records, a 10,000-record shard peaks at ~400 MB in its process, a 5,000 one
+# at ~220 MB and indexes faster overall (a single 50,000-record index: 80 s). More shards cost
+# the browser more requests: the first search of a 50,000-record site fetched 0.9 MB with 5
+# shards, 1.35 MB with 10. Two processes × 220 MB keeps a 2-core build well under 1 GB.
+SHARD_SIZE = 5_000
 # Part of every shard hash: bump it when what we send Pagefind changes (config, record fields),
 # so that every shard is rebuilt once.
 FORMAT = "papernews-search-1"
 # Seconds Pagefind may go without answering while a request is open before we give up on it.
-# WriteFiles of a 10,000-record shard takes ~6 s, so this only catches a hung service.
+# Building the files of a 5,000-record shard takes a few seconds: this only catches a hung service.
 STALL_TIMEOUT = 300.0
 
 _SHARD_DIR = re.compile(r"pagefind-([1-9][0-9]*)")
@@ -61,6 +66,11 @@ class SearchRecord:
     title: str
     content: str  # title + orgs + bullet texts
     filters: dict[str, list[str]] = field(default_factory=dict)  # 종류, 기관, 연도, 월
+
+
+# An empty index has no language, and Pagefind's browser code then refuses to start; a single
+# record whose only word is `_` keeps the search page working and is found by nothing else.
+_PLACEHOLDER = SearchRecord(url="/search/", title="검색", content="_", filters={})
 
 
 @dataclass
@@ -224,11 +234,19 @@ def _index_shards(
     errors: list[BaseException] = []
     failed = threading.Event()
 
+    def stop_all() -> None:
+        with lock:
+            failed.set()
+            for svc in services:  # their work is wasted now: stop them at once
+                svc.kill()
+
     def worker() -> None:
         try:
             with _Service(exe, timeout) as svc:
                 with lock:
                     services.append(svc)
+                    if failed.is_set():
+                        svc.kill()
                 while not failed.is_set():
                     with lock:
                         if not queue:
@@ -239,9 +257,7 @@ def _index_shards(
         except BaseException as e:
             with lock:
                 errors.append(e)
-                failed.set()
-                for other in services:  # the others' work is wasted now: stop them at once
-                    other.kill()
+            stop_all()
 
     n = max(1, min(processes, len(todo)))
     if n == 1:  # the common incremental case: no extra thread
@@ -250,8 +266,14 @@ def _index_shards(
         threads = [threading.Thread(target=worker, name=f"pagefind-{k}", daemon=True) for k in range(n)]
         for t in threads:
             t.start()
-        for t in threads:
-            t.join()
+        try:
+            for t in threads:
+                t.join()
+        except BaseException:  # e.g. KeyboardInterrupt in the caller: no child may outlive us
+            stop_all()
+            for t in threads:
+                t.join()
+            raise
     if errors:
         # the first error is the cause; later ones are the services we killed because of it
         raise errors[0]
@@ -259,7 +281,7 @@ def _index_shards(
 
 def _index_one(svc: _Service, records: Sequence[SearchRecord], dest: Path, language: str) -> None:
     index_id = svc.call({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
-    for r in records:
+    for r in records or [_PLACEHOLDER]:
         svc.send(
             {
                 "type": "AddRecord",
@@ -272,21 +294,13 @@ def _index_one(svc: _Service, records: Sequence[SearchRecord], dest: Path, langu
                 "sort": None,
             }
         )
-    if WRITE_MODE == "write":
-        _rmtree(dest)
-        svc.call({"type": "WriteFiles", "index_id": index_id, "output_path": str(dest.resolve())})
-        svc.call({"type": "DeleteIndex", "index_id": index_id})
-    else:
-        files = svc.call({"type": "GetFiles", "index_id": index_id})["files"]
-        # frees the index's memory in the child while we write its files
-        svc.send({"type": "DeleteIndex", "index_id": index_id})
-        svc.flush()
-        _write_bundle(files, dest)
+    files = svc.call({"type": "GetFiles", "index_id": index_id})["files"]
+    # frees the index's memory in the child while we write its files
+    svc.send({"type": "DeleteIndex", "index_id": index_id})
+    svc.flush()
+    _write_bundle(files, dest)
     if not (dest / "pagefind-entry.json").is_file():
         raise SearchIndexError(f"Pagefind wrote no pagefind-entry.json into {dest}")
-
-
-WRITE_MODE = os.environ.get("PF_MODE", "get")
 
 
 def _write_bundle(files: list[dict[str, str]], dest: Path) -> None:
@@ -316,7 +330,8 @@ class _Service:
 
     def __init__(self, exe: Path, timeout: float) -> None:
         self._timeout = timeout
-        self._stderr: IO[bytes] = tempfile.TemporaryFile()  # a file, not a pipe: nobody has to drain it
+        # a file, not a pipe: nobody has to drain it; closed in __exit__
+        self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         try:
             self._proc = subprocess.Popen(
                 [str(exe), "--service"],
@@ -369,10 +384,9 @@ class _Service:
         return mid
 
     def flush(self) -> None:
-        try:
+        # a dead child is reported by the next wait, from its exit code and stderr
+        with contextlib.suppress(OSError, ValueError):
             self._stdin.flush()
-        except (BrokenPipeError, ValueError, OSError):
-            pass  # reported by the next call, from the child's exit
 
     def sync(self) -> None:
         """Wait until every request sent so far is answered."""

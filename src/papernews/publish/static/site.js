@@ -74,7 +74,14 @@
     paintBookmarks();
     var box = document.getElementById("search");
     if (box && window.PagefindUI) {
-      var ui = new window.PagefindUI({ element: "#search", bundlePath: box.dataset.bundle, showSubResults: false,
+      // Absolute paths: Pagefind resolves bundles and result URLs against the page, and the
+      // site may live under a sub-path (GitHub Pages). Every shard after the first is merged.
+      var rootPath = new URL(box.dataset.root || "./", window.location.href).pathname;
+      var merge = (box.dataset.merge || "").split(/\s+/).filter(Boolean).map(function (dir) {
+        return { bundlePath: rootPath + dir, baseUrl: rootPath };
+      });
+      var ui = new window.PagefindUI({ element: "#search", bundlePath: rootPath + (box.dataset.bundle || "pagefind/"),
+                                       baseUrl: rootPath, mergeIndex: merge, showSubResults: false,
                                        showImages: false, resetStyles: false });
       var q = new URLSearchParams(window.location.search).get("q");
       if (q) ui.triggerSearch(q);
