@@ -148,3 +148,41 @@ def test_item_permalink_opens_from_search(page: object, site_url: str) -> None:
     page.wait_for_url("**/items/*/")  # type: ignore[attr-defined]
     assert "DoRA" in page.locator("article.card h3").inner_text()  # type: ignore[attr-defined]
     _shot(page, "item")
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Iterator[str]:
+    """The seed's site under a sub-path (as on GitHub Pages project sites), its search index
+    split into four shards that the search page merges."""
+    from papernews.publish import search_index
+
+    tmp = tmp_path_factory.mktemp("sharded")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp)))
+    base = f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    size = search_index.SHARD_SIZE
+    search_index.SHARD_SIZE = 160
+    try:
+        with Store(tmp / "a.db") as store:
+            store.import_document(parse(seed_text))
+            report = build(store, tmp / "digest", Site(base_url=base), charts=False)
+        assert report.search is not None and report.search.shards == 4
+    finally:
+        search_index.SHARD_SIZE = size
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    server.server_close()
+
+
+def test_search_merges_every_shard_under_a_sub_path(page: object, sharded_url: str) -> None:
+    # `추론` is in items of every period of the seed, so in every shard (oldest first)
+    page.goto(f"{sharded_url}search/?q=추론")  # type: ignore[attr-defined]
+    page.wait_for_selector(".pagefind-ui__result", timeout=15000)  # type: ignore[attr-defined]
+    message = page.locator(".pagefind-ui__message").inner_text()  # type: ignore[attr-defined]
+    assert int("".join(c for c in message if c.isdigit())) >= 30
+    link = page.locator(".pagefind-ui__result-link").first  # type: ignore[attr-defined]
+    assert link.get_attribute("href").startswith("/digest/items/")
+    link.click()
+    page.wait_for_url("**/digest/items/*/")  # type: ignore[attr-defined]
+    assert page.locator("article.card h3").count() == 1  # type: ignore[attr-defined]
