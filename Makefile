@@ -45,9 +45,11 @@ lint: install  ## ruff
 typecheck: install  ## mypy --strict over the package
 	$(BIN)/mypy
 
-bench: install  ## benchmarks; figures go to docs/benchmarks.md
+bench: install browser  ## benchmarks; figures go to docs/benchmarks.md
 	$(BIN)/python bench/run.py --seed $(SEED) --write docs/benchmarks.md
 	$(BIN)/python bench/site.py --seed $(SEED) --write docs/benchmarks.md
+	$(BIN)/python bench/guess_eval.py --seed $(SEED) --write docs/benchmarks.md
+	$(BIN)/python bench/search_ui.py --seed $(SEED) --write docs/benchmarks.md
 
 lock:  ## re-resolve requirements.lock from pyproject.toml in a scratch venv
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
