@@ -54,12 +54,11 @@ def export_text(store: Store, fmt: Format, *, last_updated: str | None = None) -
     """The archive as a README (layout kept), items.json, or JSONL."""
     if fmt == "markdown":
         return render(store.document())
-    items = store.all_items()
     if fmt == "json":
         # By default the archive's own last write, not "now": the same archive, the same bytes.
         stamp = last_updated or _js_iso(store.last_modified())
-        return itemsjson.items_to_json(items, last_updated=stamp)
-    return itemsjson.items_to_jsonl(items)
+        return itemsjson.items_json_text(store.iter_items(), count=store.count(), last_updated=stamp)
+    return itemsjson.items_to_jsonl(store.iter_items())
 
 
 def _js_iso(stamp: str | None) -> str | None:

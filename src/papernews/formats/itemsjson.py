@@ -91,14 +91,47 @@ def items_to_json(items: list[Item], *, last_updated: str | None = None, extras:
     the tool's eleven fields: neither our extras nor the unmodelled fields of an import.
     """
     items = list(items)
+    return items_json_text(items, count=len(items), last_updated=last_updated, extras=extras)
+
+
+_ITEMS_MARK = "\x00items\x00"
+
+
+def items_json_text(
+    items: Iterable[Item], *, count: int, last_updated: str | None = None, extras: bool = True
+) -> str:
+    """`items_to_json` over items read one at a time: each is turned into its text at once, so
+    an export of 100,000 items never holds 100,000 models (1.5 GB) or one giant dict tree.
+
+    The bytes are those of `json.dumps(doc, indent=2)`: each item is dumped alone and indented
+    by the depth it sits at (JSON strings hold no raw newline, so lines can be re-indented),
+    then spliced into the document in place of a marker. `count` is the number of items
+    (`total_items` comes before them in the document).
+    """
+    kinds: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    orgs: Counter[str] = Counter()
+    texts: list[str] = []
+    for it in items:
+        kinds[it.kind.value if it.kind is not None else UNTYPED] += 1
+        if it.week is not None:
+            months[f"{it.week.year:04d}-{it.week.month:02d}"] += 1
+        orgs.update(it.orgs)
+        text = json.dumps(item_to_dict(it, extras=extras), ensure_ascii=False, indent=2)
+        texts.append("    " + text.replace("\n", "\n    "))
+    if len(texts) != count:
+        raise ValueError(f"items.json: {len(texts)} items, but total_items says {count}")
     doc = {
         "version": VERSION,
         "last_updated": last_updated if last_updated is not None else utc_now_iso(),
-        "total_items": len(items),
-        "items": [item_to_dict(it, extras=extras) for it in items],
-        "stats": compute_stats(items),
+        "total_items": count,
+        "items": [_ITEMS_MARK] if texts else [],
+        "stats": _stats(kinds, months, orgs),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    head = json.dumps(doc, ensure_ascii=False, indent=2)
+    if texts:
+        head = head.replace("    " + json.dumps(_ITEMS_MARK), ",\n".join(texts), 1)
+    return head + "\n"
 
 
 def items_to_jsonl(items: Iterable[Item], *, extras: bool = True) -> str:
@@ -239,12 +272,16 @@ def compute_stats(items: list[Item]) -> dict[str, Any]:
     Ties among the top orgs go alphabetically, so the document is deterministic.
     """
     kinds = Counter(it.kind.value if it.kind is not None else UNTYPED for it in items)
+    months = Counter(f"{it.week.year:04d}-{it.week.month:02d}" for it in items if it.week is not None)
+    orgs = Counter(org for it in items for org in it.orgs)
+    return _stats(kinds, months, orgs)
+
+
+def _stats(kinds: Counter[str], months: Counter[str], orgs: Counter[str]) -> dict[str, Any]:
     by_type = {k.value: kinds[k.value] for k in Kind}
     if kinds[UNTYPED]:
         by_type[UNTYPED] = kinds[UNTYPED]
-    months = Counter(f"{it.week.year:04d}-{it.week.month:02d}" for it in items if it.week is not None)
     by_month: dict[str, int] = dict(sorted(months.items()))
-    orgs = Counter(org for it in items for org in it.orgs)
     top = sorted(orgs.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_ORGS]
     return {"by_type": by_type, "by_month": by_month, "top_orgs": [[org, n] for org, n in top]}
 

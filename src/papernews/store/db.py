@@ -449,6 +449,13 @@ class Store:
     def all_items(self) -> list[Item]:
         return self.items()
 
+    def iter_items(self) -> Iterator[Item]:
+        """Every item in archive order, one at a time: for exports of archives too big to hold."""
+        cur = self.conn.execute("SELECT data FROM items ORDER BY position, rowid")
+        while rows := cur.fetchmany(500):
+            for r in rows:
+                yield Item.model_validate_json(r["data"])
+
     def document(self) -> Document:
         """The archive as a README document: the imported layout with every item in place."""
         return assemble(self.layout(), self.all_items())
