@@ -69,6 +69,18 @@ class ChartsJob:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
+        # the data goes now, so the charts are drawn while the pages render (a few KB: the
+        # write does not block; communicate() then only collects the answer)
+        self._feeder = threading.Thread(target=self._feed, daemon=True)
+        self._feeder.start()
+
+    def _feed(self) -> None:
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(self._data)
+            self._proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the child died: result() reports its stderr
 
     def cache(self) -> dict[str, object]:
         charts = [{"key": c.key, "caption": c.caption, "svg": c.svg} for c in self.result()]
@@ -76,7 +88,8 @@ class ChartsJob:
 
     def result(self) -> list[Chart]:
         if self._result is None:
-            out, err = self._proc.communicate(self._data)
+            self._feeder.join()
+            out, err = self._proc.communicate()
             if self._proc.returncode != 0:
                 raise PapernewsError(f"drawing the charts failed: {err.decode('utf-8', 'replace').strip()[-500:]}")
             self._result = [Chart(c["key"], c["caption"], c["svg"]) for c in json.loads(out)]
