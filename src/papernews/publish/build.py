@@ -75,12 +75,14 @@ class ChartsJob:
         self._feeder.start()
 
     def _feed(self) -> None:
-        assert self._proc.stdin is not None
+        stdin, self._proc.stdin = self._proc.stdin, None  # communicate() then only reads
+        assert stdin is not None
         try:
-            self._proc.stdin.write(self._data)
-            self._proc.stdin.close()
+            stdin.write(self._data)
         except (BrokenPipeError, OSError):
             pass  # the child died: result() reports its stderr
+        finally:
+            stdin.close()
 
     def cache(self) -> dict[str, object]:
         charts = [{"key": c.key, "caption": c.caption, "svg": c.svg} for c in self.result()]
