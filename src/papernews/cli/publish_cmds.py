@@ -36,7 +36,7 @@ def build(
 
     The same archive gives the same bytes, and only files whose bytes changed are rewritten;
     pages that no longer exist are removed (files you added to the folder are kept).
-    The search index is rebuilt only for the shards (10,000 items each) whose items changed.
+    The search index is rebuilt only for the shards (5,000 items each) whose items changed.
     """
     if not safe_url(base_url):
         raise typer.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
