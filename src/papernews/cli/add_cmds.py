@@ -11,27 +11,10 @@ from rich.text import Text
 from papernews.add import AddResult, add_urls
 from papernews.cli.app import app, settings
 from papernews.cli.output import err, item_dict, out, print_json
-from papernews.model import Item, Kind, Week
-
-KINDS = ", ".join(k.value for k in Kind)
-
-
-def _kind(value: str | None) -> Kind | None:
-    if value is None:
-        return None
-    try:
-        return Kind(value.strip().lower())
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a kind; choose one of {KINDS}") from None
-
-
-def _week(value: str | None) -> Week | None:
-    if value is None:
-        return None
-    try:
-        return Week.parse_key(value)
-    except ValueError as e:
-        raise typer.BadParameter(str(e)) from None
+from papernews.cli.params import KINDS
+from papernews.cli.params import kind_option as _kind
+from papernews.cli.params import week_option as _week
+from papernews.model import Item
 
 
 def _result_json(r: AddResult) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from papernews.cli.app import app, settings
 from papernews.cli.output import err, out, print_json
-from papernews.cli.query_cmds import _month
+from papernews.cli.params import month_option
 from papernews.publish.build import build as build_site
 from papernews.publish.ghpages import write_workflow
 from papernews.publish.inline import safe_url
@@ -60,7 +60,7 @@ def build(
             site,
             search=search,
             charts=charts,
-            since=_month(since),
+            since=month_option(since),
             progress=lambda n: bar.update(task, completed=n),
         )
     if as_json:

@@ -3,45 +3,23 @@
 from __future__ import annotations
 
 import json
-import re
 
 import typer
 from rich.table import Table
 
 from papernews.cli.app import app, settings
 from papernews.cli.output import item_dict, items_table, out, print_json
+from papernews.cli.params import KINDS, kind_option
+from papernews.cli.params import month_option as _month
+from papernews.cli.params import week_option as _week
 from papernews.formats.markdown import render_item
-from papernews.model import Kind, Week, item_json_schema
+from papernews.model import item_json_schema
 from papernews.store.search import RANK_WINDOW
-
-KINDS = ", ".join(k.value for k in Kind)
 
 
 def _kind(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return Kind(value.lower()).value
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a kind; choose one of {KINDS}") from None
-
-
-def _month(value: str | None) -> tuple[int, int] | None:
-    if value is None:
-        return None
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise typer.BadParameter(f"{value!r} is not a month; write YYYY-MM, e.g. 2024-09")
-    return int(m.group(1)), int(m.group(2))
-
-
-def _week(value: str | None) -> Week | None:
-    if value is None:
-        return None
-    try:
-        return Week.parse_key(value)
-    except ValueError as e:
-        raise typer.BadParameter(str(e)) from None
+    kind = kind_option(value)
+    return kind.value if kind else None
 
 
 @app.command()
