@@ -11,8 +11,6 @@ from rich.text import Text
 from papernews.cli.app import app, settings
 from papernews.cli.output import err, out, print_json
 from papernews.errors import InputError
-from papernews.identity.guess import GuessModel
-from papernews.identity.orgs import OrgTable
 
 
 @app.command()
@@ -33,6 +31,8 @@ def guess(
     still printed.
     """
     with settings(ctx).store() as store:
+        from papernews.identity.guess import GuessModel  # rapidfuzz, w3lib: only when asked
+
         model = GuessModel.from_items(store.all_items())
     rows: list[dict[str, Any]] = []
     for url in urls:
@@ -75,6 +75,8 @@ def orgs(
     `Google Research` and `Google` are both written by the curator on purpose.
     """
     with settings(ctx).store() as store:
+        from papernews.identity.orgs import OrgTable
+
         table = OrgTable.from_items(store.all_items())
     found = table.orgs()
     pairs = table.suspects() if suspects else []
