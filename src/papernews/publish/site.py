@@ -162,7 +162,8 @@ class SiteParts:
 
 
 def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site: item pages first (the search index reads nothing else), then lists."""
+    """Every file of the site: item pages first, then the lists; the home page (charts) and the
+    exports come last, so the processes drawing and exporting them have the most time."""
     env = environment()
     shell = Shell(env, site)
     list_main = env.get_template("list_main.html")
