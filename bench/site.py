@@ -1,7 +1,8 @@
 """Benchmarks of the static site (`make bench`): build time, output size, home page, search index, memory.
 
 Each build runs `papernews build` in a child process on a fresh archive; its memory is the peak
-of the summed resident memory of it and its own children (charts, export, Pagefind). Writes a `<!-- bench:site -->` section into docs/benchmarks.md.
+of the summed resident memory of it and its own children (charts, export, Pagefind).
+Writes a `<!-- bench:site -->` section into docs/benchmarks.md.
 Targets (issue 3): 850 items in ≤ 2 s; 100,000 items in ≤ 60 s; home page ≤ 150 KB; memory ≤ 1 GB.
 """
 
