@@ -177,9 +177,7 @@ class Week(BaseModel):
 
     def covers(self, other: Week) -> bool:
         """True when this block and `other` share a month and at least one week."""
-        return (self.year, self.month) == (other.year, other.month) and bool(
-            set(self.weeks) & set(other.weeks)
-        )
+        return (self.year, self.month) == (other.year, other.month) and bool(set(self.weeks) & set(other.weeks))
 
     @classmethod
     def parse_key(cls, key: str) -> Week:
@@ -388,3 +386,9 @@ def make_item_id(week_key: str, url: str | None, title: str, occurrence: int = 0
 
 def item_json_schema() -> dict[str, Any]:
     return Item.model_json_schema(mode="serialization")
+
+
+def week_order(week: Week | None) -> tuple[int, int, int]:
+    """Sort key of a week block, oldest first; no week sorts before every week. The archive's
+    rowids, the site's lists and the search shards all order items by it."""
+    return (week.year, week.month, week.weeks[0]) if week else (0, 0, 0)

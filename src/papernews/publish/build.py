@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papernews.errors import PapernewsError
-from papernews.model import Item
+from papernews.model import Item, week_order
 from papernews.publish.exports import EXPORTS, export_files
-from papernews.publish.site import FEED_ITEMS, Chart, Site, SiteParts, _chrono_key, iter_site
+from papernews.publish.site import FEED_ITEMS, Chart, Site, SiteParts, iter_site
 from papernews.publish.view import SiteItem, load_site_items
 from papernews.publish.writer import SiteWriter, WriteReport
 from papernews.store import Store
@@ -186,7 +186,7 @@ def archive_fingerprint(store: Store) -> str:
 
 def _feed_items(store: Store, items: list[SiteItem]) -> list[Item]:
     """The newest items the feeds need (the latest overall and per kind), as full items."""
-    ordered = sorted((it for it in items if it.week), key=lambda i: _chrono_key(i.week), reverse=True)
+    ordered = sorted((it for it in items if it.week), key=lambda i: week_order(i.week), reverse=True)
     wanted: dict[str, None] = {}
     per_kind: dict[str, int] = {}
     for it in ordered:

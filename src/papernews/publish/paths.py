@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from papernews.model import Item, Kind, Week
+from papernews.model import Kind, Week
 
 _SLUG_RE = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -60,6 +60,3 @@ def home_page_path(page: int) -> str:
     """Page 1 is the site root; page n is `page/n/`."""
     return "" if page == 1 else f"page/{page}/"
 
-
-def item_week_path(item: Item) -> str | None:
-    return week_path(item.week) if item.week else None

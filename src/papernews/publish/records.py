@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from papernews.model import week_order
 from papernews.publish.search_index import SearchRecord
 from papernews.publish.view import SiteItem
 
@@ -36,5 +37,5 @@ def search_record(item: SiteItem) -> SearchRecord:
 def search_records(items: Sequence[SiteItem]) -> list[SearchRecord]:
     """Oldest week first (archive order within a week), so new weeks only ever change the
     last shard of the index; items without a week come first."""
-    ordered = sorted(items, key=lambda i: (i.week.year, i.week.month, i.week.weeks[0]) if i.week else (0, 0, 0))
+    ordered = sorted(items, key=lambda i: week_order(i.week))
     return [search_record(it) for it in ordered]

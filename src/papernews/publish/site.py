@@ -24,7 +24,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from papernews.model import Item, Kind, Week
+from papernews.model import Item, Kind, Week, week_order
 from papernews.publish import feeds, paths
 from papernews.publish.cards import KIND_LABEL, ROOT, card_html, item_main_html
 from papernews.publish.feeds import SiteInfo
@@ -113,10 +113,6 @@ class Shell:
         return "".join(out).replace(ROOT, _root(path)).encode("utf-8")
 
 
-def _chrono_key(week: Week | None) -> tuple[int, int, int]:
-    return (week.year, week.month, week.weeks[0]) if week else (0, 0, 0)
-
-
 def week_title(week: Week) -> str:
     return f"{week.year}년 {week.month}월 {week.display_label}"
 
@@ -127,7 +123,7 @@ def weeks_newest_first(items: Sequence[SiteItem]) -> list[tuple[Week, list[SiteI
     for it in items:
         if it.week is not None:
             groups.setdefault(it.week.key, (it.week, []))[1].append(it)
-    return sorted(groups.values(), key=lambda g: _chrono_key(g[0]), reverse=True)
+    return sorted(groups.values(), key=lambda g: week_order(g[0]), reverse=True)
 
 
 def description_of(item: SiteItem) -> str:
@@ -312,7 +308,7 @@ def _related(item: SiteItem, by_org: dict[str, list[SiteItem]], limit: int = REL
                 taken += 1
                 if taken == limit:
                     break
-    out.sort(key=lambda i: _chrono_key(i.week), reverse=True)
+    out.sort(key=lambda i: week_order(i.week), reverse=True)
     return out[:limit]
 
 
@@ -362,6 +358,6 @@ def render_site(
     items: Sequence[Item], site: Site, *, extra_files: dict[str, bytes] | None = None, charts: Sequence[Chart] = ()
 ) -> dict[str, bytes]:
     """The whole site in memory, for tests and small archives: `iter_site` over pydantic items."""
-    newest = sorted(items, key=lambda i: _chrono_key(i.week), reverse=True)
+    newest = sorted(items, key=lambda i: week_order(i.week), reverse=True)
     parts = SiteParts(feed_items=newest, charts=list(charts), extra_files=dict(extra_files or {}))
     return dict(iter_site(from_items(items), site, parts))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,10 +106,6 @@ class SiteWriter:
         self.report.unchanged += 1
         self.report.total_bytes += target.stat().st_size
 
-    def write_all(self, files: Iterable[tuple[str, bytes]]) -> None:
-        for rel, data in files:
-            self.write(rel, data)
-
     def stale(self, prefix: str = "") -> list[str]:
         return sorted(p for p in self.previous - self._files if p.startswith(prefix))
 
@@ -134,13 +129,6 @@ class SiteWriter:
         text = json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
         write_atomic_bytes(self.out / MANIFEST, text.encode("utf-8"), durable=False)
         return self.report
-
-
-def write_site(files: dict[str, bytes] | Iterable[tuple[str, bytes]], out: Path) -> WriteReport:
-    """Write a whole site in one go (tests and small sites)."""
-    writer = SiteWriter(out)
-    writer.write_all(files.items() if isinstance(files, dict) else files)
-    return writer.finish()
 
 
 def _prune_empty_dirs(folder: Path, stop: Path) -> None:

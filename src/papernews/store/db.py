@@ -18,7 +18,7 @@ from pathlib import Path
 from papernews.errors import NotFoundError, StoreError
 from papernews.formats.assemble import LayoutRow, assemble
 from papernews.formats.markdown.document import Document, Raw
-from papernews.model import Item, Week, walk_bullets
+from papernews.model import Item, Week, walk_bullets, week_order
 from papernews.store.migrations import LATEST, MIGRATIONS
 from papernews.store.search import RANK_WINDOW, SearchResults, filter_sql, run_search
 from papernews.store.tokens import index_text
@@ -109,8 +109,7 @@ _UPDATE_SQL = (
 
 
 def _chrono(item: Item) -> tuple[int, int, int]:
-    w = item.week
-    return (w.year, w.month, w.weeks[0]) if w else (0, 0, 0)
+    return week_order(item.week)
 
 
 def _week_key(item: Item) -> str:
