@@ -36,7 +36,7 @@ from papernews.identity.guess import GuessModel, Rules
 from papernews.identity.ids import identity_url
 from papernews.identity.orgs import OrgTable, item_orgs
 from papernews.model import Item, Kind, split_orgs
-from run import machine, write_section
+from run import data_args, machine, write_section
 
 THRESHOLDS = (80, 84, 85, 88, 90, 92, 95, 100)
 
@@ -284,12 +284,7 @@ def identity_markdown(tp: dict[str, Any], speed: dict[str, float] | None, when: 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seed", type=Path, default=Path("../shared/seed/NLP-Paper-News-2024.md"))
-    ap.add_argument("--items-json", type=Path, default=Path("../shared/data/items-2024.json"))
-    ap.add_argument(
-        "--big", type=int, default=100_000, help="size of the generated archive for the index speed (0 to skip)"
-    )
-    ap.add_argument("--write", type=Path, help="update this Markdown file (docs/benchmarks.md)")
+    data_args(ap)  # --big: the generated archive for the duplicate index speed
     args = ap.parse_args()
     items = items_from_json(args.items_json.read_text(encoding="utf-8"), path=str(args.items_json))
     seed_text = args.seed.read_text(encoding="utf-8")

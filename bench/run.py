@@ -256,6 +256,21 @@ def write_section(path: Path, section: str, name: str = "core") -> None:
     path.write_text(text, encoding="utf-8")
 
 
+
+SEED = Path("../shared/seed/NLP-Paper-News-2024.md")
+ITEMS_JSON = Path("../shared/data/items-2024.json")
+
+
+def data_args(ap: argparse.ArgumentParser, *, items_json: bool = True, big: bool = True) -> None:
+    """The options every benchmark shares: where the real data is, how big the generated
+    archive is, and the Markdown file the figures go to."""
+    ap.add_argument("--seed", type=Path, default=SEED)
+    if items_json:
+        ap.add_argument("--items-json", type=Path, default=ITEMS_JSON)
+    if big:
+        ap.add_argument("--big", type=int, default=100_000, help="size of the generated archive (0 to skip)")
+    ap.add_argument("--write", type=Path, help="update this Markdown file (docs/benchmarks.md)")
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=Path, default=Path("../shared/seed/NLP-Paper-News-2024.md"))

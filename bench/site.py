@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen import generate
-from run import machine, write_section
+from run import data_args, machine, write_section
 
 PAPERNEWS = str(Path(sys.executable).with_name("papernews"))
 
@@ -138,10 +138,7 @@ def to_markdown(rows: list[dict[str, object]], when: str, where: str) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seed", type=Path, default=Path("../shared/seed/NLP-Paper-News-2024.md"))
-    ap.add_argument("--items-json", type=Path, default=Path("../shared/data/items-2024.json"))
-    ap.add_argument("--big", type=int, default=100_000, help="size of the generated archive (0 to skip)")
-    ap.add_argument("--write", type=Path, help="update this Markdown file (docs/benchmarks.md)")
+    data_args(ap)
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
