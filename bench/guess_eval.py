@@ -89,6 +89,7 @@ def loo(items: list[Item], rules: Rules | None = None) -> dict[str, Any]:
         ),
         "org_rules_ok": Counter(g.org_rule.split(":")[0] for _, g, w, o in with_org if w == o),
         "org_rules_bad": Counter(g.org_rule.split(":")[0] for _, g, w, o in with_org if w != o),
+        "org_right_urls": {_short(g.canonical_url) for _, g, w, o in with_org if w == o},
     }
 
 
@@ -152,28 +153,52 @@ def index_speed(seed_text: str, n: int) -> dict[str, float]:
     return {"n": n, "build_s": build_s, "p50": lat[len(lat) // 2], "p95": lat[int(len(lat) * 0.95)], "max": lat[-1]}
 
 
-def org_cause(item: Item, g: Any) -> str:
-    """Why an org guess went wrong, in the words of the report (grouped by the rule that answered)."""
+def org_cause(item: Item, g: Any, want: list[str], got: list[str]) -> str:
+    """Why an org guess went wrong, in the words of the report (what the URL lacks, then the rule that answered)."""
     rule = g.org_rule
     host = urlsplit(g.canonical_url).hostname or ""
     if rule == "opaque link":
-        return "the link is a shortener, click tracker, web mail or Arc quote: it names nothing"
+        return BLIND[0]
     if host in ("youtube.com", "youtu.be"):
-        return "a YouTube video: no channel in its URL"
+        return BLIND[1]
     if rule.startswith("paper"):
-        return "an arXiv link filed as dev: its org needs the paper's metadata"
-    if rule.startswith("learned"):
+        return BLIND[2]
+    if len(want) > 1:
+        return SEVERAL
+    if host in ("x.com", "twitter.com") and rule in ("own name", "unknown"):
+        return "a person's account on X: the curator credited the employer or the subject"
+    if rule.startswith("learned") or rule in ("rule owner", "rule domain", "brand match"):
         return (
-            "the same place had another org before: the curator credits a partner, a guest or a sub-team"
-            " (DeepLearning.AI courses, Hugging Face blog, HuggingFaceTB, Qwen/Alibaba)"
+            "the usual org of the place, where the curator credited a guest, a sub-team or another spelling"
+            " (Hugging Face blog, HuggingFaceTB/M4, Qwen/Alibaba, Meta FAIR, `Liquid AI`/`Liquid`)"
         )
-    if rule in ("own name", "name match", "name prefix", "rule owner", "rule domain"):
-        return "an org the archive has not seen, or spelled unlike its site or account (`Lambdalabs`/`Lambda`)"
-    return "news about a company the archive does not know yet, or a person's account on X"
+    if rule in ("own name", "name match", "name prefix"):
+        return (
+            "an org the archive has never written, spelled otherwise in the URL (`andrewyng`/`Andrew Ng`,"
+            " `visualstudio`/`VS Code`), or an event, a person's site or a leaderboard credited to someone else"
+        )
+    return "a story or page about an org the archive has never written and no shipped rule names (Slack, KLING, X)"
+
+
+SEVERAL = (
+    "the curator credited several orgs and the URL names one at most (DeepLearning.AI course partners,"
+    " co-authors, a story's second company)"
+)
+BLIND = (
+    "the link is a shortener, click tracker, web mail or Arc quote: it names nothing",
+    "a YouTube video: no channel in its URL",
+    "an arXiv link filed as dev: its org needs the paper's metadata",
+)
 
 
 def _blind(causes: Counter[str]) -> int:
-    return sum(n for cause, n in causes.items() if "names nothing" in cause or "YouTube" in cause or "arXiv" in cause)
+    return sum(n for cause, n in causes.items() if cause in BLIND)
+
+
+def _short(url: str) -> str:
+    """A URL as the report lists it: no scheme, no query, at most 60 characters."""
+    short = url.split("://", 1)[-1].split("?", 1)[0]
+    return short if len(short) <= 60 else short[:59] + "…"
 
 
 def _pct(a: int, b: int) -> str:
@@ -216,7 +241,9 @@ def guess_markdown(full: dict[str, Any], bare: dict[str, Any], when: str, where:
         "Main causes of the org errors:",
         "",
     ]
-    causes = Counter(org_cause(it, g) for it, g, _, _ in full["org_errors"])
+    causes = Counter(org_cause(it, g, want, got) for it, g, want, got in full["org_errors"])
+    shipped_only = sorted(full["org_right_urls"] - bare["org_right_urls"])
+    bare_only = sorted(bare["org_right_urls"] - full["org_right_urls"])
     lines += [f"- {n}: {cause}" for cause, n in causes.most_common()]
     kind_causes = Counter(
         "a host the archive has not seen (the default, dev)"
@@ -228,11 +255,16 @@ def guess_markdown(full: dict[str, Any], bare: dict[str, Any], when: str, where:
     lines += [f"- {n}: {cause}" for cause, n in kind_causes.most_common()]
     lines += [
         "",
-        "The shipped rules (news and paper hosts, lab domains, GitHub/Hugging Face owners, the alias table) were"
-        " written by a person who had read this archive, so the first column flatters them; the second column"
-        f" is the archive alone. Of the {len(full['org_errors'])} org errors, {_blind(causes)} have no org in"
-        " the URL at all and the others are a new org or a place where the curator wrote another org before:"
-        " the page itself (what `add` will fetch) can tell those, the URL cannot.",
+        "The shipped rules (`src/papernews/identity/guess_rules.json`: news and paper hosts, lab domains,"
+        " GitHub/Hugging Face/X owners; and the alias table) were written by a person who had read this archive,"
+        " so the first column flatters them; the second column is the archive alone. Right only with the shipped"
+        f" rules ({len(shipped_only)}): " + ", ".join(f"`{u}`" for u in shipped_only) + "; right only without"
+        f" them ({len(bare_only)}): " + (", ".join(f"`{u}`" for u in bare_only) or "none") + ".",
+        "",
+        f"Of the {len(full['org_errors'])} org errors, {_blind(causes)} have no org in the URL at all,"
+        f" {causes[SEVERAL]} credit several orgs of which the URL names one at most, and the others are an org"
+        " the archive has never written (and no shipped rule names) or a place where the curator credited"
+        " someone else than usual: the page itself (what `add` will fetch) can tell those, the URL cannot.",
         "",
         "Kind errors (true → guessed, URL):",
         "",
