@@ -207,7 +207,7 @@ def test_item_page_shows_what_is_known_of_the_item() -> None:
 
 
 def test_pager_stays_short() -> None:
-    from papernews.publish.site import pager_numbers
+    from papernews.publish.lists import pager_numbers
 
     assert pager_numbers(1, 1) == [1]
     assert pager_numbers(5, 3) == [1, 2, 3, 4, 5]

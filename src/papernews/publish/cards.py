@@ -50,13 +50,14 @@ def card_html(item: SiteItem) -> str:
     kind = item.kind.value if item.kind else "none"
     out = safe_url(item.url)
     link_out = f'<a class="out" href="{escape(out)}" rel="noopener nofollow">원문 ↗</a>' if out else ""
+    item_id, path = escape(item.id), escape(item.path)
     return (
-        f'<article class="card kind-{kind}" data-id="{escape(item.id)}">\n'
+        f'<article class="card kind-{kind}" data-id="{item_id}">\n'
         f'  <div class="meta">{_meta_line(item)}</div>\n'
-        f'  <h3><a href="{ROOT}{escape(item.path)}">{escape(item.label)}</a></h3>\n'
+        f'  <h3><a href="{ROOT}{path}">{escape(item.label)}</a></h3>\n'
         f"  {bullets_html(item.bullets)}\n"
         f'  <div class="actions" data-pagefind-ignore>{link_out}'
-        f'<button type="button" class="bookmark" data-id="{escape(item.id)}" data-path="{escape(item.path)}"'
+        f'<button type="button" class="bookmark" data-id="{item_id}" data-path="{path}"'
         f' data-title="{escape(item.title)}" aria-pressed="false">☆ 북마크</button></div>\n'
         "</article>\n"
     )
@@ -100,20 +101,22 @@ def meta_html(item: SiteItem) -> str:
     return out
 
 
-def related_html(related: Iterable[SiteItem]) -> str:
-    lis = [
-        f'<li><a href="{ROOT}{escape(r.path)}">{escape(r.label)}</a>'
-        + (f' <span class="dim">{escape(", ".join(r.orgs))}</span>' if r.orgs else "")
-        + "</li>"
-        for r in related
-    ]
-    if not lis:
-        return ""
-    return f'<section class="related" data-pagefind-ignore><h2>관련 항목</h2><ul>{"".join(lis)}</ul></section>\n'
+_RELATED_OPEN = '<section class="related" data-pagefind-ignore><h2>관련 항목</h2><ul>'.encode()
+_RELATED_CLOSE = b"</ul></section>\n"
 
 
-def item_main_html(item: SiteItem, card: str, related: Iterable[SiteItem]) -> str:
+def related_li(item: SiteItem) -> bytes:
+    """One line of another page's "관련 항목" list: rendered once per item, like its card."""
+    orgs = f' <span class="dim">{escape(", ".join(item.orgs))}</span>' if item.orgs else ""
+    return f'<li><a href="{ROOT}{escape(item.path)}">{escape(item.label)}</a>{orgs}</li>'.encode()
+
+
+def item_main(item: SiteItem, card: bytes, related: Iterable[bytes]) -> bytes:
+    """The `<main>` of an item's permalink page; `related`: `related_li` of the related items."""
     crumbs = f'<a href="{ROOT}">홈</a>'
     if item.week:
         crumbs += f' › <a href="{ROOT}{paths.week_path(item.week)}">{escape(week_text(item))}</a>'
-    return f'<p class="crumbs" data-pagefind-ignore>{crumbs}</p>\n{card}{meta_html(item)}{related_html(related)}'
+    lis = b"".join(related)
+    related_html = _RELATED_OPEN + lis + _RELATED_CLOSE if lis else b""
+    head = f'<p class="crumbs" data-pagefind-ignore>{crumbs}</p>\n'.encode()
+    return head + card + meta_html(item).encode() + related_html

@@ -7,25 +7,25 @@ escaped; a link becomes `<a>` only when its target is an `http`/`https` URL, so 
 
 from __future__ import annotations
 
+import re
 from html import escape  # str → str; markupsafe's escape makes a Markup object per call
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from papernews.links import BARE_URL_RE, link_at
 
+# scheme, `//` and a first host character: what `urlsplit` would call an http(s) URL with a
+# netloc, checked by one regex match (the build asks this of every link, 230,000 times at
+# 100,000 items, where `urlsplit` took 5 s)
+_HTTP_URL_RE = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
+
 
 def safe_url(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) URL, else None."""
+    """The URL if it is an absolute http(s) URL with a host, else None."""
     if not url:
         return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url.strip()
+    url = url.strip()
+    return url if _HTTP_URL_RE.match(url) else None
 
 
 def _anchor(label: str, url: str) -> str:

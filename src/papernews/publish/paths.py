@@ -6,6 +6,7 @@ so these never depend on anything but the item id, the week, the org name or the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -41,6 +42,7 @@ def month_path(year: int, month: int) -> str:
     return f"{year:04d}/{month:02d}/"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a few thousand orgs, asked for once per item and page
 def org_slug(org: str) -> str:
     """`Google DeepMind` → `google-deepmind`; Korean stays (`카카오`). Spellings that differ only
     in case or punctuation share a slug, and so a page: they are the same org."""

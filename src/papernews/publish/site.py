@@ -26,8 +26,9 @@ from markupsafe import Markup
 
 from papernews.model import Item, Kind, Week, week_order
 from papernews.publish import feeds, paths
-from papernews.publish.cards import KIND_LABEL, ROOT, card_html, item_main_html
+from papernews.publish.cards import KIND_LABEL, ROOT, card_html, item_main, related_li
 from papernews.publish.feeds import SiteInfo
+from papernews.publish.lists import ChartFigure, Group, list_main
 from papernews.publish.view import SiteItem, from_items
 
 WEEKS_PER_HOME_PAGE = 4
@@ -48,14 +49,6 @@ class Chart:
     svg: str  # sanitised by `charts.clean_svg`: no script, no inline style
 
 
-@dataclass
-class Group:
-    title: str
-    cards: list[Markup]
-    href: str | None = None
-    count: int = 0
-
-
 def environment() -> Environment:
     folder = resources.files("papernews.publish") / "templates"
     env = Environment(
@@ -74,7 +67,8 @@ _SLOT_RE = re.compile(r"<!--slot:(\w+)-->")
 
 
 class Shell:
-    """`base.html` rendered once with a marker in each slot, then split: filling a page is a join."""
+    """`base.html` rendered once with a marker in each slot, then split: filling a page is a join
+    of UTF-8 bytes (the cards and lists are bytes already, see `lists.py`)."""
 
     SLOTS = ("page_title", "description", "og_type", "head", "main_attrs", "main", "path")
 
@@ -82,7 +76,7 @@ class Shell:
         marks = {name: Markup(f"<!--slot:{name}-->") for name in self.SLOTS}
         html = env.get_template("base.html").render(site=site, root=Markup(ROOT), **marks)
         parts = _SLOT_RE.split(html)
-        self._static = parts[0::2]
+        self._static = [p.encode("utf-8") for p in parts[0::2]]
         self._slots = parts[1::2]
         self._site = site
 
@@ -91,26 +85,29 @@ class Shell:
         path: str,
         *,
         title: str,
-        main: str,
+        main: bytes,
         description: str | None = None,
         og_type: str = "website",
         head: str = "",
         main_attrs: str = "",
     ) -> bytes:
         values = {
-            "page_title": escape(title),
-            "description": escape(description if description is not None else self._site.description),
-            "og_type": og_type,
-            "head": head,
-            "main_attrs": main_attrs,
+            "page_title": escape(title).encode("utf-8"),
+            "description": escape(description if description is not None else self._site.description).encode(),
+            "og_type": og_type.encode("utf-8"),
+            "head": head.encode("utf-8"),
+            "main_attrs": main_attrs.encode("utf-8"),
             "main": main,
-            "path": escape(path),
+            "path": escape(path).encode("utf-8"),
         }
         out = [self._static[0]]
         for name, static in zip(self._slots, self._static[1:], strict=True):
             out.append(values[name])
             out.append(static)
-        return "".join(out).replace(ROOT, _root(path)).encode("utf-8")
+        return b"".join(out).replace(_ROOT_BYTES, _root(path).encode("ascii"))
+
+
+_ROOT_BYTES = ROOT.encode("ascii")
 
 
 def week_title(week: Week) -> str:
@@ -136,17 +133,6 @@ def _root(path: str) -> str:
     return "../" * path.count("/") or "./"
 
 
-def pager_numbers(pages: int, current: int, around: int = 3) -> list[int | None]:
-    """First, last and `around` pages either side of the current one; None marks a gap."""
-    out: list[int | None] = []
-    for n in range(1, pages + 1):
-        if n in (1, pages) or abs(n - current) <= around:
-            out.append(n)
-        elif out and out[-1] is not None:
-            out.append(None)
-    return out
-
-
 @dataclass
 class SiteParts:
     """What the build knows beyond the items: feeds' items, charts, search shards, extra files."""
@@ -162,7 +148,6 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
     exports come last, so the processes drawing and exporting them have the most time."""
     env = environment()
     shell = Shell(env, site)
-    list_main = env.get_template("list_main.html")
     html_pages: list[str] = []
 
     def page(path: str, **kw: Any) -> tuple[str, bytes]:
@@ -188,17 +173,25 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
             if it.kind:
                 by_kind[it.kind.value].append(it)
 
-    cards: dict[str, Markup] = {}
+    cards: dict[str, bytes] = {}
+    related_lis: dict[str, bytes] = {}
+
+    def related_of(other: SiteItem) -> bytes:
+        li = related_lis.get(other.id)
+        if li is None:
+            li = related_lis[other.id] = related_li(other)
+        return li
+
     for it in items:  # every item has its permalink, with or without a week
-        card = cards[it.id] = Markup(card_html(it))
-        related = _related(it, by_org)
+        card = cards[it.id] = card_html(it).encode("utf-8")
         yield page(
             it.path,
             title=f"{it.label} · {site.title}",
             description=description_of(it),
             og_type="article",
-            main=item_main_html(it, card, related),
+            main=item_main(it, card, [related_of(r) for r in _related(it, by_org)]),
         )
+    related_lis.clear()
 
     def list_page(
         path: str,
@@ -211,16 +204,8 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
         base: str = "",
         charts: Sequence[Chart] = (),
     ) -> tuple[str, bytes]:
-        main = list_main.render(
-            heading=heading,
-            intro=intro,
-            charts=[{"svg": Markup(c.svg), "caption": c.caption} for c in charts],
-            groups=groups,
-            pager_numbers=pager_numbers(pages, n),
-            page=n,
-            base=base,
-            root=Markup(ROOT),
-        )
+        figures = [ChartFigure(c.svg, c.caption) for c in charts]
+        main = list_main(heading, groups, intro=intro, charts=figures, pages=pages, page=n, base=base)
         title = site.title if heading == site.title else f"{heading} · {site.title}"
         return page(path, title=title, main=main)
 
