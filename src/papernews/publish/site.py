@@ -3,10 +3,12 @@
 Nothing here reads a clock or the file system, so the same archive gives the same bytes
 (the build is deterministic) and the writer can skip every file whose bytes did not change
 (the build is incremental). Pages are yielded as they are made, so a 100,000-item site never
-sits in memory whole. Every string from an item is escaped (`cards.py`, Jinja autoescaping).
+sits in memory whole. Every string from an item is escaped (`cards.py`, `lists.py`, Jinja
+autoescaping in the few templated pages).
 
-Speed: each item's card is rendered once and reused on every list that shows it; the page
-chrome (`base.html`) is rendered once into a `Shell` whose slots are filled per page; links
+Speed: each item's card is rendered once, as UTF-8 bytes, and reused on every list that shows
+it (`lists.py`); the page chrome (`base.html`) is rendered once into a `Shell` whose slots are
+filled per page with bytes; links
 inside the site are written against the `cards.ROOT` placeholder, replaced per page by the
 relative way back to the root (so the site works under any base path and from disk).
 """

@@ -117,6 +117,4 @@ def load_site_items(store: Store, *, since: tuple[int, int] | None = None) -> li
         )
     if since is not None:
         out = [it for it in out if it.week is not None and (it.week.year, it.week.month) >= since]
-    if since is not None:
-        out = [it for it in out if it.week is not None and (it.week.year, it.week.month) >= since]
     return out

@@ -15,8 +15,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
 from papernews.links import BARE_URL_RE, link_after, match_bracket
 from papernews.model import (
     EMOJI_KIND,
@@ -29,6 +27,7 @@ from papernews.model import (
     Week,
     build_bullet_tree,
     fingerprint,
+    plain_model,
     split_orgs,
 )
 
@@ -426,17 +425,7 @@ _ITEM_FIELDS = (
 _SOURCE_FIELDS = ("line", "text", "fingerprint")
 
 
-def _plain_model(cls: type[BaseModel], fields: tuple[str, ...]) -> bool:
-    return (
-        tuple(cls.model_fields) == fields
-        and not cls.__pydantic_post_init__
-        and not cls.__pydantic_root_model__
-        and cls.model_config.get("extra") != "allow"
-        and all(f.alias is None and f.validation_alias is None for f in cls.model_fields.values())
-    )
-
-
-_FAST_BUILD = _plain_model(Item, _ITEM_FIELDS) and _plain_model(SourceText, _SOURCE_FIELDS)
+_FAST_BUILD = plain_model(Item, _ITEM_FIELDS) and plain_model(SourceText, _SOURCE_FIELDS)
 _ITEM_FIELDS_SET = frozenset(_ITEM_FIELDS) - {"meta"}  # defaulted, as model_construct leaves it
 _SOURCE_FIELDS_SET = frozenset(_SOURCE_FIELDS)
 _new = object.__new__
