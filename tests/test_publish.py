@@ -9,7 +9,7 @@ import pytest
 
 from papernews.archive import export_text
 from papernews.formats.markdown import parse
-from papernews.model import Bullet, Item, Kind, Week
+from papernews.model import Bullet, Item, Kind, Week, week_order
 from papernews.publish import paths
 from papernews.publish.build import build
 from papernews.publish.inline import inline_html, safe_url
@@ -48,6 +48,28 @@ def test_every_page_of_the_seed(seeded: Store, tmp_path: Path, seed_text: str) -
     # README.md and items.json are exactly what `export` gives
     assert (out / "README.md").read_text(encoding="utf-8") == seed_text
     assert (out / "items.json").read_text(encoding="utf-8") == export_text(seeded, "json")
+
+
+def test_long_lists_show_one_line_per_item(seeded: Store, tmp_path: Path) -> None:
+    """Org, kind and month pages list items as lines linking to the cards; week and home pages show cards."""
+    out = tmp_path / "site"
+    build(seeded, out, SITE, search=False, charts=False)
+    items = seeded.all_items()
+    deepmind = [it for it in items if any(paths.org_slug(o) == "google-deepmind" for o in it.orgs)]
+    org_page = (out / "orgs/google-deepmind/index.html").read_text(encoding="utf-8")
+    assert '<ul class="rows">' in org_page and "<article" not in org_page
+    links = re.findall(r'<li class="kind-\w+">.*?<a href="\.\./\.\./(items/[^"]+)">', org_page)
+    newest_first = sorted(deepmind, key=lambda i: week_order(i.week), reverse=True)
+    assert links == [paths.item_path(it.id) for it in newest_first][: len(links)]
+    assert len(links) == min(len(deepmind), 100)
+    papers = [it for it in items if it.kind == Kind.PAPER]
+    kind_page = (out / "kinds/paper/index.html").read_text(encoding="utf-8")
+    assert kind_page.count('<li class="kind-paper">') == 100 and f"{len(papers)}개 항목" in kind_page
+    assert (out / "kinds/paper/page" / str(-(-len(papers) // 100)) / "index.html").exists()
+    month = (out / "2024/09/index.html").read_text(encoding="utf-8")
+    assert '<ul class="rows in-week">' in month and '<a href="../../2024/09/w3/">3rd week</a>' in month
+    week = (out / "2024/09/w3/index.html").read_text(encoding="utf-8")
+    assert "<article" in week and 'class="rows' not in week
 
 
 def test_build_is_deterministic_and_incremental(seeded: Store, tmp_path: Path) -> None:

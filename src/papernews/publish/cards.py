@@ -63,6 +63,21 @@ def card_html(item: SiteItem) -> str:
     )
 
 
+def row_html(item: SiteItem) -> str:
+    """One line of a long list (an org's, a kind's, a month's items): kind, title, orgs, week.
+
+    Those pages list hundreds or thousands of items, where whole cards (every bullet) were a
+    wall of text to scroll and most of the site's bytes; the card is one click away."""
+    kind = item.kind.value if item.kind else "none"
+    emoji, _, name = KIND_LABEL.get(kind, "· ").partition(" ")
+    orgs = f' <span class="dim">{escape(", ".join(item.orgs))}</span>' if item.orgs else ""
+    when = f' <span class="dim when">{escape(week_text(item))}</span>' if item.week else ""
+    return (
+        f'<li class="kind-{kind}"><span class="k" title="{name}">{emoji}</span> '
+        f'<a href="{ROOT}{escape(item.path)}">{escape(item.label)}</a>{orgs}{when}</li>\n'
+    )
+
+
 # what the permalink page shows of `ItemMeta`, in this order, with Korean labels
 _META_FIELDS = (
     ("authors", "저자"),

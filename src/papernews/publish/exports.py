@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from papernews.archive import export_text
+from papernews.archive import export_bytes
 from papernews.formats.detect import Format
 from papernews.store import Store
 
@@ -19,7 +19,9 @@ EXPORTS: dict[str, Format] = {"README.md": "markdown", "items.json": "json"}
 
 
 def export_files(store: Store) -> dict[str, bytes]:
-    return {name: export_text(store, fmt).encode("utf-8") for name, fmt in EXPORTS.items()}
+    """Both files, from one read of the archive (`export_bytes`)."""
+    data = export_bytes(store, EXPORTS.values())
+    return {name: data[fmt] for name, fmt in EXPORTS.items()}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,9 +23,10 @@ class Group:
     """A section of a list page: a week on the home page, or all the cards of an org page."""
 
     title: str
-    cards: list[bytes]
+    cards: list[bytes]  # `cards.card_html`, or `cards.row_html` when `compact`
     href: str | None = None  # relative to the site root
     count: int = 0
+    compact: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,13 @@ def list_main(
                 title = f'<a href="{ROOT}{escape(group.href)}">{title}</a>'
             top += f'<h2>{title} <span class="count">{group.count}</span></h2>'
         out.append(top.encode("utf-8"))
-        out.extend(group.cards)
+        if group.compact:
+            # under a week's heading (a month page) the rows need not say their week again
+            out.append(b'<ul class="rows in-week">\n' if group.href else b'<ul class="rows">\n')
+            out.extend(group.cards)
+            out.append(b"</ul>\n")
+        else:
+            out.extend(group.cards)
         out.append(b"</section>\n")
     out.append(pager_html(pages, page, base).encode("utf-8") + b"\n")
     return b"".join(out)

@@ -28,13 +28,13 @@ from markupsafe import Markup
 
 from papernews.model import Item, Kind, Week, week_order
 from papernews.publish import feeds, paths
-from papernews.publish.cards import KIND_LABEL, ROOT, card_html, item_main, related_li
+from papernews.publish.cards import KIND_LABEL, ROOT, card_html, item_main, related_li, row_html
 from papernews.publish.feeds import SiteInfo
 from papernews.publish.lists import ChartFigure, Group, list_main
 from papernews.publish.view import SiteItem, from_items
 
 WEEKS_PER_HOME_PAGE = 4
-ITEMS_PER_LIST_PAGE = 50
+ITEMS_PER_LIST_PAGE = 100  # org and kind pages: one line per item (`cards.row_html`)
 RELATED = 5
 FEED_ITEMS = 50
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
@@ -214,18 +214,29 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
     def group(title: str, its: list[SiteItem], href: str | None = None) -> Group:
         return Group(title, [cards[i.id] for i in its], href, len(its))
 
+    rows: dict[str, bytes] = {}
+
+    def row(it: SiteItem) -> bytes:
+        line = rows.get(it.id)
+        if line is None:
+            line = rows[it.id] = row_html(it).encode("utf-8")
+        return line
+
+    def compact(title: str, its: list[SiteItem], href: str | None = None) -> Group:
+        return Group(title, [row(i) for i in its], href, len(its), compact=True)
+
     for week, its in weeks:
         yield list_page(paths.week_path(week), week_title(week), [group(f"{len(its)}개 항목", its)])
     for (year, month), blocks in by_month.items():
-        groups = [group(w.display_label, g, paths.week_path(w)) for w, g in blocks]
+        groups = [compact(w.display_label, g, paths.week_path(w)) for w, g in blocks]
         yield list_page(paths.month_path(year, month), f"{year}년 {month}월", groups)
     for slug, its in by_org.items():
         spellings = Counter(o for it in its for o in it.orgs if paths.org_slug(o) == slug)
         name = max(spellings, key=lambda o: (spellings[o], o))
-        yield from _paged_list(list_page, group, f"orgs/{slug}/", name, its)
+        yield from _paged_list(list_page, compact, f"orgs/{slug}/", name, its)
     for kind in Kind:
         yield from _paged_list(
-            list_page, group, paths.kind_path(kind), KIND_LABEL[kind.value], by_kind.get(kind.value, [])
+            list_page, compact, paths.kind_path(kind), KIND_LABEL[kind.value], by_kind.get(kind.value, [])
         )
     # home: the latest weeks, newest first, a few weeks a page; the charts on the first
     # (last of the lists: the charts are drawn by another process meanwhile)
@@ -244,6 +255,7 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
             charts=charts if n == 1 else (),
         )
     cards.clear()
+    rows.clear()
 
     def template_page(path: str, template: str, **ctx: Any) -> tuple[str, bytes]:
         html = env.get_template(template).render(
