@@ -3,8 +3,10 @@
 Builds the site of an archive, serves it, and in the search page loads Pagefind's JS API
 with every shard merged (as the page's UI does), then times queries: the first (which
 fetches the index entry and word chunks) and the later ones (issue 3's target: results in
-under 100 ms after the first query). A query's time is `search()` plus loading the data of
-its first ten results, which is what the UI waits for before it shows them.
+under 100 ms after the first query). The search page is Pagefind's own UI: it shows five
+results a page and fills each in as its data (one fragment file) arrives. So a query is timed
+to its first result shown (`search()` plus that result's data) and to the whole first page
+(`search()` plus the data of five results); the data of ten results is timed for context.
 Writes a `<!-- bench:search-ui -->` section into docs/benchmarks.md.
 """
 
@@ -20,6 +22,7 @@ import tempfile
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -37,8 +40,15 @@ async ([root, merge, queries]) => {
   const timed = async (q) => {
     const t0 = performance.now();
     const r = await pf.search(q);
-    await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
-    return [performance.now() - t0, r.results.length];
+    const first = r.results.length ? r.results[0].data() : Promise.resolve();
+    const five = Promise.all(r.results.slice(0, 5).map((x) => x.data()));
+    const ten = Promise.all(r.results.slice(0, 10).map((x) => x.data()));
+    await first;
+    const t1 = performance.now();
+    await five;
+    const t5 = performance.now();
+    await ten;
+    return [t1 - t0, t5 - t0, performance.now() - t0, r.results.length];
   };
   const first = await timed(queries[0]);
   const later = [];
@@ -50,11 +60,18 @@ async ([root, merge, queries]) => {
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """A static server as a real host serves a site: persistent HTTP/1.1 connections and
+    TCP_NODELAY. The standard handler speaks HTTP/1.0, one connection per request (3 ms each
+    here); keeping it alive without TCP_NODELAY stalls each response 40 ms on delayed ACKs."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
     def log_message(self, *args: object) -> None:
         pass
 
 
-def measure(source: Path, label: str, tmp: Path) -> dict[str, object]:
+def measure(source: Path, label: str, tmp: Path) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     db, site = tmp / f"{label}.db", tmp / "site"
@@ -78,37 +95,48 @@ def measure(source: Path, label: str, tmp: Path) -> dict[str, object]:
     finally:
         server.shutdown()
         server.server_close()
-    later = [t for t, _ in got["later"]]
+    def stats(col: int) -> dict[str, float]:
+        times = sorted(row[col] for row in got["later"])
+        return {"p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1]}
+
     return {
         "label": label,
         "shards": 1 + len(merge),
-        "first_ms": got["first"][0],
-        "p50_ms": statistics.median(later),
-        "p95_ms": sorted(later)[int(0.95 * (len(later) - 1))],
-        "max_ms": max(later),
-        "hits": {q: n for q, (_, n) in zip(QUERIES, got["later"][len(QUERIES) - 1 :], strict=False)},
+        "first_ms": got["first"][1],
+        "first_result": stats(0),
+        "page": stats(1),
+        "ten": stats(2),
+        "hits": {q: row[3] for q, row in zip(QUERIES, got["later"][len(QUERIES) - 1 :], strict=False)},
     }
 
 
-def to_markdown(rows: list[dict[str, object]], when: str, where: str) -> str:
+def to_markdown(rows: list[dict[str, Any]], when: str, where: str) -> str:
     lines = [
         "<!-- bench:search-ui -->",
         "## Search in the browser",
         "",
-        f"Measured {when} on {where}, Debian's Chromium {_chromium()} headless, site served from localhost.",
-        "Run with `make bench` (`bench/search_ui.py`). A query's time is Pagefind's `search()` plus the",
-        f"data of its first ten results, all shards merged; queries: {', '.join(QUERIES)}, each run twice",
-        "after the first query.",
+        f"Measured {when} on {where}, Debian's Chromium {_chromium()} headless, site served from localhost",
+        "over persistent HTTP/1.1 connections (as a real static host serves it).",
+        "Run with `make bench` (`bench/search_ui.py`), all shards merged; queries: "
+        f"{', '.join(QUERIES)}, each run twice after the first query. The search page is Pagefind's",
+        "UI, which shows five results and fills each in as its data arrives: *first result* is",
+        "`search()` plus the first result's data, *five results* the whole first page, *ten* for context.",
         "",
-        "| archive | shards | first query | later queries p50 | p95 | max |",
+        "| archive | shards | first query (five results) | later: first result p50 / p95 "
+        "| later: five results p50 / p95 / max | later: ten results p95 |",
         "|---|---|---|---|---|---|",
     ]
     for r in rows:
+        f, p, t = r["first_result"], r["page"], r["ten"]
         lines.append(
-            f"| {r['label']} | {r['shards']} | {r['first_ms']:.0f} ms | {r['p50_ms']:.0f} ms |"
-            f" {r['p95_ms']:.0f} ms | {r['max_ms']:.0f} ms |"
+            f"| {r['label']} | {r['shards']} | {r['first_ms']:.0f} ms | {f['p50']:.0f} / {f['p95']:.0f} ms |"
+            f" {p['p50']:.0f} / {p['p95']:.0f} / {p['max']:.0f} ms | {t['p95']:.0f} ms |"
         )
-    lines += ["", "Target: results in under 100 ms after the first query.", "<!-- /bench:search-ui -->"]
+    lines += [
+        "",
+        "Target: results in under 100 ms after the first query (the five results of the first page).",
+        "<!-- /bench:search-ui -->",
+    ]
     return "\n".join(lines) + "\n"
 
 
