@@ -16,6 +16,9 @@ from papernews.formats.itemsjson import (
     COMPAT_FIELDS,
     EXTRA_FIELDS,
     TOP_LEVEL_KEYS,
+    VERSION,
+    compute_stats,
+    indented_json,
     item_to_dict,
     items_from_json,
     items_from_jsonl,
@@ -369,7 +372,7 @@ def _items(draw: st.DrawFn) -> Item:
         prev = min(lvl, prev + 1)
         flat.append((prev, draw(_text)))
     kinds = draw(st.lists(st.sampled_from(list(Kind)), max_size=3))
-    reserved = set(COMPAT_FIELDS) | set(EXTRA_FIELDS)
+    reserved = set(COMPAT_FIELDS) | set(EXTRA_FIELDS) | {"meta"}  # an extra named like ours reads back as ours
     return Item(
         id=draw(st.text(min_size=1, max_size=10)),
         kind=kinds[0] if kinds else None,
@@ -398,6 +401,61 @@ def test_any_items_survive_json_and_jsonl(items: list[Item]) -> None:
     assert [_model(i) for i in via_jsonl] == [_model(i) for i in items]
     # and writing them again gives the same bytes
     assert items_to_json(via_json, last_updated=STAMP) == items_to_json(items, last_updated=STAMP)
+
+
+# ---------------------------------------------------------------------------
+# the hand-made indentation is json.dumps(indent=2), byte for byte
+
+
+def _reference_dumps(value: Any, pad: str) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
+
+
+@pytest.mark.parametrize("pad", ["", "    "])
+def test_indented_json_equals_json_dumps_on_every_item_of_the_reference(
+    pad: str, ref_items: list[dict[str, Any]], imported: list[Item], seed_items: list[Item]
+) -> None:
+    objects = [*ref_items, *(item_to_dict(it) for it in imported), *(item_to_dict(it) for it in seed_items)]
+    assert len(objects) == 2 * REF_COUNT + len(seed_items)
+    assert [indented_json(o, pad) for o in objects] == [_reference_dumps(o, pad) for o in objects]
+
+
+def test_items_to_json_equals_dumping_the_whole_document(imported: list[Item], seed_items: list[Item]) -> None:
+    """The document is assembled from pieces (frame, one block per item): the same as dumping it whole."""
+    for items in (imported, seed_items, imported[:1], []):
+        doc = {
+            "version": VERSION,
+            "last_updated": STAMP,
+            "total_items": len(items),
+            "items": [item_to_dict(it) for it in items],
+            "stats": compute_stats(items),
+        }
+        expected = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        assert items_to_json(iter(items), last_updated=STAMP) == expected
+
+
+_any_key = st.text(max_size=6) | st.integers() | st.booleans() | st.none() | st.floats(allow_nan=True)
+_any_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=10)
+    | st.sampled_from([Kind.PAPER, "\u2028", '\x00\x1f"\\', "🧑🏻\u200d💻", "\ud800"]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(_any_key, inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_any_json, st.sampled_from(["", "  ", "    "]))
+def test_indented_json_equals_json_dumps_on_any_value(value: Any, pad: str) -> None:
+    """Floats, tuples, subclasses (a Kind) and keys that are not strings go to json.dumps itself."""
+    assert indented_json(value, pad) == _reference_dumps(value, pad)
 
 
 # ---------------------------------------------------------------------------

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from papernews.errors import InputError
 from papernews.files import read_text
 from papernews.formats import itemsjson
+from papernews.formats.assemble import place
 from papernews.formats.detect import FORMATS, Format, detect_format
-from papernews.formats.markdown import Document, parse, render, render_item
-from papernews.model import Item
+from papernews.formats.markdown import Document, Raw, parse, render, render_item
+from papernews.formats.markdown.document import render_node
+from papernews.model import Item, Week
 from papernews.store import ImportReport, Store
 from papernews.store.db import Progress
 
@@ -52,13 +55,55 @@ def import_loaded(
 
 def export_text(store: Store, fmt: Format, *, last_updated: str | None = None) -> str:
     """The archive as a README (layout kept), items.json, or JSONL."""
-    if fmt == "markdown":
-        return render(store.document())
-    if fmt == "json":
-        # By default the archive's own last write, not "now": the same archive, the same bytes.
+    return export_bytes(store, (fmt,), last_updated=last_updated)[fmt].decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """An item of the README, already written out: its text, and what placing it needs."""
+
+    id: str
+    week: Week | None
+    text: bytes
+
+
+def export_bytes(store: Store, formats: Iterable[Format], *, last_updated: str | None = None) -> dict[Format, bytes]:
+    """The archive in each of `formats` (UTF-8), from one pass over its items.
+
+    Reading an item back (pydantic validates its row) is the largest single cost of an
+    export, so every format is made from the same read: each item is rendered into each
+    format at once and only its bytes are kept (with its id and week, which placing it in
+    the README needs), not the model: at 100,000 items a few hundred MB rather than a GB.
+    items.json's `last_updated` is by default the archive's own last write, not "now":
+    the same archive gives the same bytes.
+    """
+    wanted = set(formats)
+    unknown = wanted - set(FORMATS)
+    if unknown:  # library callers may pass any string
+        raise InputError(f"unknown format {sorted(unknown)[0]!r}; choose one of {', '.join(FORMATS)}")
+    readme: list[_Rendered] = []
+    blocks: list[bytes] = []
+    lines: list[bytes] = []
+    tally = itemsjson.Tally()
+    for item in store.iter_items():
+        if "markdown" in wanted:
+            readme.append(_Rendered(item.id, item.week, render_node(item).encode("utf-8")))
+        if "json" in wanted:
+            tally.add(item)
+            blocks.append(itemsjson.item_block(item).encode("utf-8"))
+        if "jsonl" in wanted:
+            lines.append(itemsjson.item_line(item).encode("utf-8"))
+    out: dict[Format, bytes] = {}
+    if "markdown" in wanted:
+        nodes = place(store.layout(), readme)
+        out["markdown"] = b"".join(n.text.encode("utf-8") if isinstance(n, Raw) else n.text for n in nodes)
+    if "json" in wanted:
         stamp = last_updated or _js_iso(store.last_modified())
-        return itemsjson.items_json_text(store.iter_items(), count=store.count(), last_updated=stamp)
-    return itemsjson.items_to_jsonl(store.iter_items())
+        head, tail = itemsjson.document_frame(tally, last_updated=stamp)
+        out["json"] = b"".join((head.encode("utf-8"), b",\n".join(blocks), tail.encode("utf-8")))
+    if "jsonl" in wanted:
+        out["jsonl"] = b"".join(lines)
+    return out
 
 
 def _js_iso(stamp: str | None) -> str | None:
@@ -94,6 +139,7 @@ __all__ = [
     "FORMATS",
     "Format",
     "Loaded",
+    "export_bytes",
     "export_text",
     "first_difference",
     "format_document",

@@ -7,12 +7,13 @@ An item keeps, next to what it means, the exact text it was read from
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import operator
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
@@ -126,14 +127,9 @@ _new_bullet = (
 )
 
 
-_M = TypeVar("_M", bound=BaseModel)
-_new_object = object.__new__
-_set_slot = object.__setattr__
-
-
 def plain_model(cls: type[BaseModel], fields: tuple[str, ...]) -> bool:
-    """True when `construct_unchecked` makes of `cls` what `model_construct` makes: the model has
-    exactly `fields` in this order, no alias, no post-init, is no root model and keeps no extra."""
+    """True when setting an instance's `__dict__` makes what `model_construct` makes: the model
+    has exactly `fields` in this order, no alias, no post-init, is no root model and keeps no extra."""
     return (
         tuple(cls.model_fields) == fields
         and not cls.__pydantic_post_init__
@@ -141,22 +137,6 @@ def plain_model(cls: type[BaseModel], fields: tuple[str, ...]) -> bool:
         and cls.model_config.get("extra") != "allow"
         and all(f.alias is None and f.validation_alias is None for f in cls.model_fields.values())
     )
-
-
-def construct_unchecked(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
-    """An instance of `cls` whose `__dict__` is `values`, without validation.
-
-    What `cls.model_construct(_fields_set=fields_set, **values)` gives when `values` holds every
-    field in the model's order and `plain_model(cls, …)` holds, without its loop over the
-    fields (~10 µs a call): for values known to be valid, such as the store's own rows.
-    `values` and `fields_set` become the instance's own: pass fresh ones.
-    """
-    obj = _new_object(cls)
-    _set_slot(obj, "__dict__", values)
-    _set_slot(obj, "__pydantic_fields_set__", fields_set)
-    _set_slot(obj, "__pydantic_extra__", None)
-    _set_slot(obj, "__pydantic_private__", None)
-    return obj
 
 
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -169,9 +149,15 @@ def ordinal(n: int) -> str:
 
 def canonical_week_label(weeks: list[int]) -> str:
     """`[4]` → `4th week`; `[1, 2, 3]` → `1st ~ 3rd week` (the seed's spelling)."""
+    return _canonical_week_label(tuple(weeks))
+
+
+@functools.lru_cache(maxsize=256)
+def _canonical_week_label(weeks: tuple[int, ...]) -> str:
+    # cached: asked for every item written to items.json, of a few dozen week sets
     if len(weeks) == 1:
         return f"{ordinal(weeks[0])} week"
-    if weeks == list(range(weeks[0], weeks[-1] + 1)):
+    if weeks == tuple(range(weeks[0], weeks[-1] + 1)):
         return f"{ordinal(weeks[0])} ~ {ordinal(weeks[-1])} week"
     return ", ".join(ordinal(w) for w in weeks) + " week"
 
@@ -189,9 +175,10 @@ class Week(BaseModel):
     @field_validator("weeks")
     @classmethod
     def _sorted_weeks(cls, v: list[int]) -> list[int]:
-        if any(not 1 <= w <= 6 for w in v):
+        weeks = sorted(set(v))
+        if weeks and (weeks[0] < 1 or weeks[-1] > 6):  # one test of the ends: this runs for every item read
             raise ValueError("week numbers are 1-6")
-        return sorted(set(v))
+        return weeks
 
     @property
     def first(self) -> int:
@@ -243,6 +230,30 @@ def _has_value(value: object) -> bool:
     return value is not None and value != [] and value != {}
 
 
+class SummaryProvenance(BaseModel):
+    """Where an item's summary bullets came from, kept with them (`ItemMeta.summary_provenance`).
+
+    Written by `papernews summarize` when it stores a draft. `bullets_sha256` is the hash of the
+    bullets as drafted: when the stored bullets stop matching it, a person has edited them, and
+    the store sets `edited` (and never clears it), on `save_item` and on every import alike.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    method: Literal["llm", "extractive"] = Field(
+        description="`llm`: written by a chat model; `extractive`: sentences picked from the source, offline"
+    )
+    model: str | None = Field(default=None, description="the model that wrote it, as the endpoint named it")
+    endpoint_host: str | None = Field(default=None, description="host (and port) of the chat endpoint")
+    prompt_version: str = Field(description="version of the prompt (or of the extractive rules) used")
+    source_url: str | None = Field(default=None, description="where the source text was read")
+    source_kind: str = Field(description="`arxiv-html`, `arxiv-abstract`, `page`, `stored-abstract`, …")
+    source_sha256: str = Field(description="SHA-256 of the whole source text (before it was cut to the budget)")
+    drafted_at: str = Field(description="when the draft was made: an ISO datetime (`2024-11-29T18:59:59Z`)")
+    bullets_sha256: str = Field(description="SHA-256 of the bullets as drafted (`bullets_digest`)")
+    edited: bool = Field(default=False, description="a person changed the bullets after the draft was stored")
+
+
 class ItemMeta(BaseModel):
     """What is known about the thing an item links to (a paper, a page, a repository, a model).
 
@@ -277,6 +288,9 @@ class ItemMeta(BaseModel):
     fetched_at: str | None = Field(
         default=None, description="when the metadata was fetched: an ISO datetime (`2024-11-29T18:59:59Z`)"
     )
+    summary_provenance: SummaryProvenance | None = Field(
+        default=None, description="where the summary bullets came from, when papernews drafted them"
+    )
 
     @field_validator("published", "updated", "fetched_at")
     @classmethod
@@ -297,13 +311,19 @@ class ItemMeta(BaseModel):
 
     def is_empty(self) -> bool:
         """True when nothing is known: every field None, an empty list or an empty dict."""
-        # the values in `__dict__` are the fields (extra="forbid"): read there rather than through
-        # `model_fields` and `getattr`, four times slower, for a check made on every item written
-        return not any(map(_has_value, self.__dict__.values()))
+        # Made for every item written (store and items.json), nearly all without metadata: first
+        # the one comparison with the defaults (`ItemMeta()`), each an empty value; else field
+        # by field, in `__dict__` (extra="forbid": the fields) rather than through `getattr`.
+        values = self.__dict__
+        return values == _EMPTY_META or not any(map(_has_value, values.values()))
 
     def known(self) -> dict[str, Any]:
         """The fields that are known (not None, not an empty list or dict), as JSON values, in field order."""
         return {k: v for k, v in self.model_dump(mode="json").items() if _has_value(v)}
+
+
+_EMPTY_META = ItemMeta().__dict__
+assert not any(map(_has_value, _EMPTY_META.values())), "ItemMeta's defaults must all be empty values"
 
 
 class Item(BaseModel):
@@ -359,6 +379,26 @@ class Item(BaseModel):
         return self.source is not None and self.source.fingerprint == fingerprint(self)
 
 
+def bullets_digest(bullets: list[Bullet]) -> str:
+    """SHA-256 of a bullet tree (levels and texts): what `SummaryProvenance.bullets_sha256` holds."""
+    text = "\n".join(f"{level}\t{b.text}" for level, b in walk_bullets(bullets))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def with_summary_edits(item: Item) -> Item:
+    """The item, with its summary marked `edited` when its bullets are no longer the stored draft.
+
+    The store passes every item it writes through here, so a person's edit is noticed however
+    it arrives (`save_item`, a README or items.json import). Items without provenance, and
+    drafts left as drafted, come back as they are (the same object): the check costs nothing.
+    """
+    provenance = item.meta.summary_provenance
+    if provenance is None or provenance.edited or bullets_digest(item.bullets) == provenance.bullets_sha256:
+        return item
+    meta = item.meta.model_copy(update={"summary_provenance": provenance.model_copy(update={"edited": True})})
+    return item.model_copy(update={"meta": meta})
+
+
 def fingerprint(item: Item) -> str:
     """Hash of what the Markdown expresses, to tell an edited item from an untouched one.
 
@@ -403,7 +443,13 @@ ORG_SPLIT_RE = re.compile(r", | & | · ")
 
 def split_orgs(label: str) -> list[str]:
     """`HKUST, Amazon` / `Google DeepMind & Research` / `PKU · Microsoft` → a list of orgs."""
-    return [p.strip() for p in ORG_SPLIT_RE.split(label) if p.strip()]
+    return list(_split_orgs(label))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_orgs(label: str) -> tuple[str, ...]:
+    # cached: items.json asks up to three times per item written, of a few thousand labels
+    return tuple(p.strip() for p in ORG_SPLIT_RE.split(label) if p.strip())
 
 
 _ENTRY_RE = re.compile(r"^(?:\[[^\]]+\]\s*)*\[.+\]\(\S+\)\s*$")

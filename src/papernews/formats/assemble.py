@@ -6,7 +6,9 @@ returns a `Document` that `render` writes.
 
 from __future__ import annotations
 
-from papernews.formats.markdown.document import Document, Raw, canonical_document
+from collections.abc import Sequence
+
+from papernews.formats.markdown.document import D, Document, Raw, canonical_nodes
 from papernews.model import Item
 
 LayoutRow = tuple[str | None, str | None]  # (raw text, item id): exactly one is set
@@ -20,10 +22,16 @@ def assemble(layout: list[LayoutRow], items: list[Item]) -> Document:
     the last item of that week; when no block of their week exists, new canonical blocks
     are appended at the end of the document, so nothing in the archive is left out.
     """
+    return Document(nodes=place(layout, items))
+
+
+def place(layout: list[LayoutRow], items: Sequence[D]) -> list[Raw | D]:
+    """The nodes of `assemble`, for Items or for anything else with an id and a week: an
+    export places items it has already rendered (see `archive.export_bytes`)."""
     if not layout:
-        return canonical_document(items)
+        return canonical_nodes(items)
     by_id = {it.id: it for it in items}
-    nodes: list[Raw | Item] = []
+    nodes: list[Raw | D] = []
     placed: set[str] = set()
     for raw, item_id in layout:
         if raw is not None:
@@ -32,7 +40,7 @@ def assemble(layout: list[LayoutRow], items: list[Item]) -> Document:
             nodes.append(by_id[item_id])
             placed.add(item_id)
     leftovers = [it for it in items if it.id not in placed]
-    tail: list[Item] = []
+    tail: list[D] = []
     for item in leftovers:
         at = _last_index_of_week(nodes, item)
         if at is None:
@@ -40,18 +48,18 @@ def assemble(layout: list[LayoutRow], items: list[Item]) -> Document:
         else:
             nodes.insert(at + 1, item)
     if tail:
-        extra = canonical_document(tail).nodes[1:]  # without a second legend
+        extra = canonical_nodes(tail)[1:]  # without a second legend
         if nodes and isinstance(nodes[-1], Raw) and not nodes[-1].text.endswith("\n\n"):
             nodes.append(Raw("\n", 0))
         nodes.extend(extra)
-    return Document(nodes=nodes)
+    return nodes
 
 
-def _last_index_of_week(nodes: list[Raw | Item], item: Item) -> int | None:
+def _last_index_of_week(nodes: Sequence[Raw | D], item: D) -> int | None:
     if item.week is None:
         return None
     found = None
     for i, node in enumerate(nodes):
-        if isinstance(node, Item) and node.week is not None and node.week.covers(item.week):
+        if not isinstance(node, Raw) and node.week is not None and node.week.covers(item.week):
             found = i
     return found

@@ -18,7 +18,7 @@ from pathlib import Path
 from papernews.errors import NotFoundError, StoreError
 from papernews.formats.assemble import LayoutRow, assemble
 from papernews.formats.markdown.document import Document, Raw
-from papernews.model import Item, Week, walk_bullets, week_order
+from papernews.model import Item, Week, walk_bullets, week_order, with_summary_edits
 from papernews.store.migrations import LATEST, MIGRATIONS
 from papernews.store.search import RANK_WINDOW, SearchResults, filter_sql, run_search
 from papernews.store.tokens import index_text
@@ -62,7 +62,8 @@ class Stats:
 
 
 def _item_json(item: Item) -> str:
-    return item.model_dump_json(exclude_computed_fields=True)
+    # every write goes through here: a drafted summary whose bullets a person changed is marked edited
+    return with_summary_edits(item).model_dump_json(exclude_computed_fields=True)
 
 
 def _search_columns(item: Item) -> tuple[str, str, str]:
@@ -394,11 +395,11 @@ class Store:
     ) -> list[Item]:
         """Items in archive order, filtered; `week` matches every block that covers one of its weeks."""
         where, params = filter_sql(kind=kind, org=org, week=week, since=since, until=until)
-        sql = f"SELECT i.data FROM items i {where} ORDER BY i.position, i.rowid"
+        sql = f"SELECT CAST(i.data AS BLOB) FROM items i {where} ORDER BY i.position, i.rowid"  # see iter_items
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [Item.model_validate_json(r["data"]) for r in self.conn.execute(sql, params)]
+        return [Item.model_validate_json(r[0]) for r in self.conn.execute(sql, params)]
 
     def search(
         self,
@@ -449,11 +450,16 @@ class Store:
         return self.items()
 
     def iter_items(self) -> Iterator[Item]:
-        """Every item in archive order, one at a time: for exports of archives too big to hold."""
-        cur = self.conn.execute("SELECT data FROM items ORDER BY position, rowid")
+        """Every item in archive order, one at a time: for exports of archives too big to hold.
+
+        The JSON is read as UTF-8 bytes, which pydantic parses as they are: read as text,
+        sqlite3 would decode it into a str that pydantic encodes back to UTF-8 (a fifth of
+        the time of reading a row).
+        """
+        cur = self.conn.execute("SELECT CAST(data AS BLOB) FROM items ORDER BY position, rowid")
         while rows := cur.fetchmany(500):
             for r in rows:
-                yield Item.model_validate_json(r["data"])
+                yield Item.model_validate_json(r[0])
 
     def document(self) -> Document:
         """The archive as a README document: the imported layout with every item in place."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from papernews.errors import InputError
 from papernews.formats.markdown.itemline import (
@@ -303,16 +304,34 @@ def canonical_document(items: Iterable[Item]) -> Document:
     Months and weeks oldest first as in the seed; items keep their given order inside a week.
     Items without a week go to a final section, kept rather than dropped.
     """
-    items = list(items)
-    order: dict[tuple[int, int, tuple[int, ...], str], list[Item]] = {}
-    undated: list[Item] = []
+    return Document(nodes=canonical_nodes(items))
+
+
+class Dated(Protocol):
+    """What placing an item in a README needs of it: an Item, or an item already rendered."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def week(self) -> Week | None: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+def canonical_nodes(items: Iterable[D]) -> list[Raw | D]:
+    """The nodes of `canonical_document`, for Items or anything else that has an id and a week
+    (an export places items it has already rendered, to hold no models)."""
+    order: dict[tuple[int, int, tuple[int, ...], str], list[D]] = {}
+    undated: list[D] = []
     for it in items:
         if it.week is None:
             undated.append(it)
             continue
         w = it.week
         order.setdefault((w.year, w.month, tuple(w.weeks), w.display_label), []).append(it)
-    doc = Document(nodes=[Raw(LEGEND, 1)])
+    nodes: list[Raw | D] = [Raw(LEGEND, 1)]
     year = month = None
     for (y, mo, _weeks, label), group in sorted(order.items(), key=lambda kv: kv[0][:3]):
         parts = []
@@ -327,10 +346,10 @@ def canonical_document(items: Iterable[Item]) -> Document:
         else:
             parts.append("\n")
         parts.append(f"<details>\n  <summary>{label}</summary>\n\n")
-        doc.nodes.append(Raw("".join(parts), 0))
-        doc.nodes.extend(group)
-        doc.nodes.append(Raw("</details>\n", 0))
+        nodes.append(Raw("".join(parts), 0))
+        nodes.extend(group)
+        nodes.append(Raw("</details>\n", 0))
     if undated:
-        doc.nodes.append(Raw("\n<!-- items without a week -->\n", 0))
-        doc.nodes.extend(undated)
-    return doc
+        nodes.append(Raw("\n<!-- items without a week -->\n", 0))
+        nodes.extend(undated)
+    return nodes
