@@ -234,3 +234,25 @@ def test_a_large_import_leaves_no_large_write_ahead_log(
         s.import_document(parse(seed_text))
         assert (tmp_path / "v.db-wal").stat().st_size == 0
         assert s.count() == 619
+
+
+def test_revision_grows_with_every_write_that_changes_something(store: Store, seed_text: str) -> None:
+    """Two edits within one second (`updated_at`'s resolution) still tell apart: the build's
+    fingerprint reads the revision to know whether README.md and items.json must be re-exported."""
+    fresh = store.revision()
+    store.import_document(parse(seed_text))
+    after_import = store.revision()
+    assert after_import == fresh + 1
+    store.import_document(parse(seed_text))  # nothing changes
+    assert store.revision() == after_import
+    item = store.all_items()[0]
+    store.save_item(item)  # the same item: no write
+    assert store.revision() == after_import
+    store.save_item(item.model_copy(update={"title": item.title + "!"}))
+    store.save_item(item)  # and back, in the same second
+    assert store.revision() == after_import + 2
+    store.delete_item(item.id)
+    assert store.revision() == after_import + 3
+    with pytest.raises(NotFoundError):
+        store.delete_item(item.id)
+    assert store.revision() == after_import + 3

@@ -176,9 +176,12 @@ class ExportJob:
 
 
 def archive_fingerprint(store: Store) -> str:
-    """Changes whenever an item is added, edited, moved or removed: when it has not, the
-    exported README.md and items.json from the last build are still exact."""
-    h = hashlib.sha1()
+    """Changes whenever an item is added, edited, moved or removed, or the layout changes: when
+    it has not, the exported README.md and items.json from the last build are still exact.
+
+    The store's revision catches two writes within one second (`updated_at`'s resolution); the
+    rows tell this archive from another one at the same revision."""
+    h = hashlib.sha1(f"revision {store.revision()}\x1e".encode())
     for row in store.conn.execute("SELECT id, position, updated_at FROM items ORDER BY rowid"):
         h.update(f"{row[0]}\x1f{row[1]}\x1f{row[2]}\x1e".encode())
     return h.hexdigest()

@@ -61,6 +61,12 @@ class Stats:
     bullets: int
 
 
+_BUMP_REVISION_SQL = (
+    "INSERT INTO meta (key, value) VALUES ('revision', '1')"
+    " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
+
+
 def _item_json(item: Item) -> str:
     # every write goes through here: a drafted summary whose bullets a person changed is marked edited
     return with_summary_edits(item).model_dump_json(exclude_computed_fields=True)
@@ -186,13 +192,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Every write of the archive runs in one of these; one that changed any row also bumps
+        the archive's revision (`revision()`), so readers can tell that something changed even
+        within the same second (`updated_at` has one-second resolution)."""
         self.conn.execute("BEGIN IMMEDIATE")
+        before = self.conn.total_changes
         try:
             yield self.conn
+            if self.conn.total_changes != before:
+                self.conn.execute(_BUMP_REVISION_SQL)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def revision(self) -> int:
+        """A number that grows with every write transaction that changed the archive (0 before the first)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return int(row[0]) if row else 0
 
     # --- writes ----------------------------------------------------------------------
 
