@@ -135,7 +135,7 @@ class SearchJob:
 
 
 # Below this many items the exports run in this process: a child's interpreter start-up would
-# cost more than it saves; above, the child keeps the export's memory (0.9 GB at 100,000 items)
+# cost more than it saves; above, the child keeps the export's memory (0.5 GB at 100,000 items)
 # out of this process and its time on the other core.
 EXPORT_CHILD_FROM = 20_000
 
