@@ -49,6 +49,7 @@ bench: install browser  ## benchmarks; figures go to docs/benchmarks.md
 	$(BIN)/python bench/run.py --seed $(SEED) --write docs/benchmarks.md
 	$(BIN)/python bench/site.py --seed $(SEED) --write docs/benchmarks.md
 	$(BIN)/python bench/guess_eval.py --seed $(SEED) --write docs/benchmarks.md
+	$(BIN)/python bench/summarize_eval.py --seed $(SEED) --write docs/benchmarks.md
 	$(BIN)/python bench/search_ui.py --seed $(SEED) --write docs/benchmarks.md
 
 lock:  ## re-resolve requirements.lock from pyproject.toml in a scratch venv

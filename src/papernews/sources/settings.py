@@ -53,10 +53,12 @@ class HttpSettings:
     max_bytes: int = 10 * 1024 * 1024
     # Endpoints: tests point them at a local server.
     arxiv_api: str = "https://export.arxiv.org/api/query"
+    # arXiv's HTML full texts (`<arxiv_html>/<id>`), which `summarize` reads when a paper has one
+    arxiv_html: str = "https://arxiv.org/html"
     github_api: str = "https://api.github.com"
     hf_api: str = "https://huggingface.co/api"
     # Minimum seconds between two requests to one host. arXiv's API terms ask for one every 3 s;
-    # the rule follows whatever host `arxiv_api` names.
+    # the rule follows whatever hosts `arxiv_api` and `arxiv_html` name.
     arxiv_interval: float = 3.0
     default_interval: float = 1.0
     host_intervals: Mapping[str, float] = field(default_factory=dict)
@@ -70,7 +72,7 @@ class HttpSettings:
         host = host.lower()
         if host in self.host_intervals:
             return self.host_intervals[host]
-        if host == (urlsplit(self.arxiv_api).hostname or ""):
+        if host in {urlsplit(self.arxiv_api).hostname or "", urlsplit(self.arxiv_html).hostname or ""}:
             return self.arxiv_interval
         return self.default_interval
 
@@ -79,7 +81,12 @@ class HttpSettings:
         """Defaults, then ``PAPERNEWS_*`` variables, then the keyword arguments given."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for name, var in (("arxiv_api", "ARXIV_API"), ("github_api", "GITHUB_API"), ("hf_api", "HF_API")):
+        for name, var in (
+            ("arxiv_api", "ARXIV_API"),
+            ("arxiv_html", "ARXIV_HTML"),
+            ("github_api", "GITHUB_API"),
+            ("hf_api", "HF_API"),
+        ):
             if env.get(f"PAPERNEWS_{var}"):
                 values[name] = env[f"PAPERNEWS_{var}"]
         values["allow_private"] = _flag(env.get("PAPERNEWS_ALLOW_PRIVATE_URLS"))

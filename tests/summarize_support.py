@@ -1,0 +1,87 @@
+"""What the summarize tests share: a local OpenAI-compatible endpoint answering with the recorded
+completions of tests/fixtures/llm, and arXiv (API and HTML) served from tests/fixtures/http."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+HERE = Path(__file__).parent
+HTTP_FIXTURES = HERE / "fixtures" / "http"
+LLM_FIXTURES = HERE / "fixtures" / "llm"
+ATOM = "application/atom+xml; charset=utf-8"
+LORA = "https://arxiv.org/abs/2106.09685"  # not in the seed; arXiv HTML recorded
+ATTENTION = "https://arxiv.org/abs/1706.03762"  # not in the seed; no HTML (404), abstract from the API
+
+
+def completion(name: str) -> tuple[int, dict[str, Any]]:
+    """A recorded answer: (HTTP status, JSON body)."""
+    body = json.loads((LLM_FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return (400 if "error" in body else 200), body
+
+
+class Endpoint:
+    """`POST /v1/chat/completions` on the local server: answers in order, every request kept.
+
+    `refuse_schema` makes it a server without structured output: any request carrying
+    `response_format` gets the recorded 400 answer of such a server.
+    """
+
+    def __init__(self, server: HTTPServer, answers: list[str], *, refuse_schema: bool = False) -> None:
+        self.answers = list(answers)
+        self.refuse_schema = refuse_schema
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.base_url = server.url_for("/v1")
+        server.expect_request("/v1/chat/completions", method="POST").respond_with_handler(self)
+
+    def __call__(self, request: Request) -> Response:
+        body = json.loads(request.get_data(as_text=True))
+        self.requests.append(body)
+        self.headers.append(dict(request.headers))
+        if self.refuse_schema and "response_format" in body:
+            status, payload = completion("error-no-json-schema")
+        elif not self.answers:
+            status, payload = 500, {"error": {"message": "no more recorded answers"}}
+        else:
+            status, payload = completion(self.answers.pop(0))
+        return Response(json.dumps(payload, ensure_ascii=False), status=status, content_type="application/json")
+
+
+def serve_arxiv(server: HTTPServer) -> None:
+    """arXiv as the tests know it: robots.txt absent, LoRA's HTML full text, no HTML for the rest."""
+    server.expect_request("/robots.txt").respond_with_data("", status=404)
+    server.expect_request("/html/2106.09685").respond_with_data(
+        (HTTP_FIXTURES / "arxiv-html-2106.09685.html").read_bytes(), content_type="text/html; charset=utf-8"
+    )
+    server.expect_request("/html/1706.03762").respond_with_data(
+        "<html><body>No HTML for '1706.03762'</body></html>", status=404, content_type="text/html"
+    )
+    server.expect_request(re.compile(r"^/html/")).respond_with_data("<html><body>No HTML</body></html>", status=404)
+    server.expect_request("/api/query").respond_with_data(
+        (HTTP_FIXTURES / "arxiv-3ids.xml").read_bytes(), content_type=ATOM
+    )
+
+
+def no_sleep(seconds: float) -> None:
+    """Rate limits are the HTTP tests' business."""
+
+
+def pool_abstracts(pools: Path, wanted: set[str]) -> dict[str, str]:
+    """Recorded arXiv abstracts (../shared/data/arxiv-pools) of the ids wanted: the seed's papers
+    keep no abstract, and these are what was listed for them, read at run time, never copied."""
+    import gzip
+
+    found: dict[str, str] = {}
+    for path in sorted(pools.glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                if row["arxiv_id"] in wanted and row.get("abstract") and row["arxiv_id"] not in found:
+                    found[row["arxiv_id"]] = row["abstract"]
+    return found
