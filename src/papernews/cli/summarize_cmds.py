@@ -68,7 +68,28 @@ def _print(r: SummarizeResult) -> None:
         err.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
-@app.command()
+# Paragraphs on one line each: rich help wraps them itself and keeps the line breaks given.
+_HELP = (
+    "Draft summary bullets in the house style for archived items (by id) or links.\n\n"
+    "The source is arXiv's HTML full text when the paper has one (cut to the model's budget by sections), "
+    "else its abstract, else the page's main text, fetched through the polite HTTP client and cached. "
+    "With a chat endpoint configured (`--base-url`/`PAPERNEWS_LLM_BASE_URL`, or an API key: "
+    "`PAPERNEWS_LLM_API_KEY`/`OPENAI_API_KEY`), the model is shown the house rules and the archive's most "
+    "similar items of the same kind as examples; its draft goes through lint, and the findings are sent "
+    "back for at most two more tries. Without an endpoint (or with `--offline`), an extractive draft: "
+    "sentences of the abstract or page for problem, method and result, in the source's language, marked "
+    "as such.\n\n"
+    "Prints each draft as digest Markdown with its provenance (model, endpoint host, prompt version, "
+    "source and its hash, date) in an HTML comment; status goes to stderr. `--write` stores lint-clean "
+    "drafts with that provenance; a link the archive does not have is then added as `papernews add` "
+    "would. A draft that still has lint errors is shown with them and never written; bullets a person "
+    "wrote are replaced only with `--force`.\n\n"
+    "Exit code 0 when every input was drafted (and written, with `--write`), 1 when any failed, kept lint "
+    "errors, or was not written, 2 when the archive cannot be used."
+)
+
+
+@app.command(help=_HELP)
 def summarize(
     ctx: typer.Context,
     inputs: list[str] = typer.Argument(..., help="Item ids (or unique prefixes) and links.", show_default=False),
@@ -90,26 +111,7 @@ def summarize(
         ' "attempts", "error"} per input.',
     ),
 ) -> None:
-    """Draft summary bullets in the house style for archived items (by id) or links.
-
-    The source is arXiv's HTML full text when the paper has one (cut to the model's budget by
-    sections), else its abstract, else the page's main text, fetched through the polite HTTP
-    client and cached. With a chat endpoint configured (`--base-url`/`PAPERNEWS_LLM_BASE_URL`,
-    or an API key: `PAPERNEWS_LLM_API_KEY`/`OPENAI_API_KEY`), the model is shown the house rules
-    and the archive's most similar items of the same kind as examples; its draft goes through
-    lint, and the findings are sent back for at most two more tries. Without an endpoint (or with
-    `--offline`), an extractive draft: sentences of the abstract or page for problem, method and
-    result, in the source's language, marked as such.
-
-    Prints each draft as digest Markdown with its provenance (model, endpoint host, prompt
-    version, source and its hash, date) in an HTML comment; status goes to stderr. `--write`
-    stores lint-clean drafts with that provenance; a link the archive does not have is then
-    added as `papernews add` would. A draft that still has lint errors is shown with them and
-    never written; bullets a person wrote are replaced only with `--force`.
-
-    Exit code 0 when every input was drafted (and written, with `--write`), 1 when any failed,
-    kept lint errors, or was not written, 2 when the archive cannot be used.
-    """
+    """Resolve the endpoint, draft each input, print or write (the help is `_HELP`)."""
     from papernews.summarize import LlmSettings, summarize_inputs
 
     llm = LlmSettings.from_env(model=model, base_url=base_url)
