@@ -51,6 +51,7 @@ bench: install browser  ## benchmarks; figures go to docs/benchmarks.md
 	$(BIN)/python bench/guess_eval.py --seed $(SEED) --write docs/benchmarks.md
 	$(BIN)/python bench/summarize_eval.py --seed $(SEED) --write docs/benchmarks.md
 	$(BIN)/python bench/search_ui.py --seed $(SEED) --write docs/benchmarks.md
+	$(BIN)/python bench/rank_eval.py --write docs/benchmarks.md
 
 lock:  ## re-resolve requirements.lock from pyproject.toml in a scratch venv
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -57,6 +57,12 @@ class ArxivFeed:
     entries: list[ArxivMeta]
     errors: list[str]  # the `summary` of each error entry, e.g. "incorrect id format for 1234.12345"
     total_results: int | None
+    start_index: int | None = None  # opensearch paging: where this page starts, how long pages are
+    items_per_page: int | None = None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.strip().isdigit() else None
 
 
 def split_version(arxiv_id: str) -> tuple[str, int | None]:
@@ -132,8 +138,13 @@ def parse_arxiv_feed(xml: bytes | str) -> ArxivFeed:
         meta = _entry(node)
         if meta is not None:
             entries.append(meta)
-    total = root.findtext(f"{OPENSEARCH}totalResults")
-    return ArxivFeed(entries, errors, int(total) if total and total.strip().isdigit() else None)
+    return ArxivFeed(
+        entries,
+        errors,
+        _int(root.findtext(f"{OPENSEARCH}totalResults")),
+        _int(root.findtext(f"{OPENSEARCH}startIndex")),
+        _int(root.findtext(f"{OPENSEARCH}itemsPerPage")),
+    )
 
 
 def fetch_arxiv(client: HttpClient, ids: Sequence[str]) -> dict[str, ArxivMeta | FetchError]:

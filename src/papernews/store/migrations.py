@@ -82,6 +82,49 @@ MIGRATIONS: tuple[Migration, ...] = (
         END;
         """,
     ),
+    Migration(
+        2,
+        "inbox: candidates from the sources, the curator's decisions, where each source stopped",
+        """
+        -- One row per thing the sources found that is not (yet) an item. `identity` is what two
+        -- finds of one thing share (papernews.identity), so a paper listed by arXiv and by
+        -- Hugging Face is one candidate; `status` and `decided_at` are the curator's decision,
+        -- which the ranker learns from (papernews.rank reads this table by column name).
+        CREATE TABLE inbox_candidates (
+            rowid           INTEGER PRIMARY KEY,
+            id              TEXT NOT NULL UNIQUE,
+            identity        TEXT NOT NULL UNIQUE,
+            url             TEXT NOT NULL,            -- canonical
+            source          TEXT NOT NULL,            -- the source that found it first
+            sources         TEXT NOT NULL DEFAULT '[]',  -- JSON: every source that found it
+            title           TEXT NOT NULL,
+            abstract        TEXT NOT NULL DEFAULT '',
+            authors         TEXT NOT NULL DEFAULT '[]',  -- JSON list
+            categories      TEXT NOT NULL DEFAULT '[]',  -- JSON list, primary first
+            published       TEXT,
+            week            TEXT NOT NULL DEFAULT '',    -- YYYY-MM-Wnn of `published` (else first seen)
+            upvotes         INTEGER,
+            org             TEXT,
+            first_seen      TEXT NOT NULL,
+            status          TEXT NOT NULL DEFAULT 'new'
+                            CHECK (status IN ('new', 'accepted', 'rejected', 'snoozed')),
+            decided_at      TEXT,
+            snoozed_until   TEXT,
+            item_id         TEXT                      -- the archive item an accepted candidate became
+        );
+        CREATE INDEX inbox_candidates_status ON inbox_candidates(status, week);
+        CREATE INDEX inbox_candidates_source ON inbox_candidates(source);
+
+        CREATE TABLE source_cursors (
+            source      TEXT PRIMARY KEY,
+            cursor      TEXT,
+            fetched_at  TEXT NOT NULL,
+            found       INTEGER NOT NULL DEFAULT 0,
+            added       INTEGER NOT NULL DEFAULT 0,
+            error       TEXT
+        );
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number
