@@ -11,11 +11,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
-from papernews.add import AddResult, add_urls, week_of
+from papernews.add import AddResult, add_urls
 from papernews.cli import app
 from papernews.formats.markdown import parse
 from papernews.formats.markdown.document import Document
-from papernews.model import Item, Kind, Week
+from papernews.model import Item, Kind, Week, day_of, week_of
 from papernews.sources import HttpClient, HttpSettings
 from papernews.store import Store
 
@@ -265,6 +265,12 @@ def test_week_of() -> None:
     assert week_of(date(2024, 9, 7)).key == "2024-09-W01"
     assert week_of(date(2024, 9, 8)).key == "2024-09-W02"
     assert week_of(date(2024, 9, 30)).key == "2024-09-W05"
+
+
+def test_day_of_reads_the_day_of_any_iso_date() -> None:
+    assert day_of("2024-09-17") == date(2024, 9, 17)
+    assert day_of("2024-09-17T23:59:59Z") == date(2024, 9, 17)
+    assert day_of("2024-09") is None and day_of("not a date") is None and day_of(None) is None
 
 
 # --- CLI -----------------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ stops the batch):
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 from papernews.errors import InputError, PapernewsError
 from papernews.identity import DuplicateIndex, GuessModel, Match, canonical_url, ids_of
 from papernews.identity.orgs import OrgTable
-from papernews.model import Item, ItemMeta, Kind, Week, make_item_id, split_orgs
+from papernews.model import Item, ItemMeta, Kind, Week, day_of, make_item_id, split_orgs, week_of
 from papernews.sources import (
     ArxivMeta,
     FetchError,
@@ -87,20 +86,6 @@ class _Plan:
     url: str
     canonical: str
     ids: dict[str, str]
-
-
-def week_of(day: date) -> Week:
-    """The digest's week of a day: `ceil(day / 7)` of its month."""
-    return Week(year=day.year, month=day.month, weeks=[math.ceil(day.day / 7)])
-
-
-def _published_day(value: str | None) -> date | None:
-    if not value or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _title_from_url(canonical: str) -> str:
@@ -208,7 +193,7 @@ class _Adder:
             meta.ids = {**plan.ids, **meta.ids}
             if isinstance(source, ArxivMeta | PageMeta):
                 title = source.title
-                day = _published_day(source.published)
+                day = day_of(source.published)
             elif isinstance(source, RepoMeta):
                 title = source.full_name.split("/")[-1]
             elif isinstance(source, HfMeta):

@@ -469,6 +469,23 @@ def item_json_schema() -> dict[str, Any]:
     return Item.model_json_schema(mode="serialization")
 
 
+def week_of(day: date) -> Week:
+    """The digest's week of a day: `ceil(day / 7)` of its month (`add`, the inbox, the ranker)."""
+    return Week(year=day.year, month=day.month, weeks=[(day.day + 6) // 7])
+
+
+def day_of(value: str | None) -> date | None:
+    """The day an ISO date or datetime starts with (`2024-09-17T10:00Z` → 2024-09-17); None when it is not one.
+
+    Sources give dates in many shapes (arXiv datetimes, feed dates, bare days): only the day counts here."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
 def week_order(week: Week | None) -> tuple[int, int, int]:
     """Sort key of a week block, oldest first; no week sorts before every week. The archive's
     rowids, the site's lists and the search shards all order items by it."""

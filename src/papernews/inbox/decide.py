@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from typing import Literal
 
 from papernews.errors import PapernewsError
-from papernews.inbox.model import InboxCandidate, day_of
-from papernews.model import Item, Kind, Week
+from papernews.inbox.model import InboxCandidate
+from papernews.model import Item, Kind, Week, day_of, week_of
 from papernews.sources.http import HttpClient
 from papernews.store import Store
 from papernews.store import inbox as table
@@ -117,11 +117,7 @@ def accept(
 
 def _week_of(c: InboxCandidate) -> Week | None:
     day = day_of(c.published)
-    if day is None:
-        return None
-    from papernews.add import week_of
-
-    return week_of(day)
+    return week_of(day) if day else None
 
 
 def _fill(item: Item, c: InboxCandidate) -> Item:

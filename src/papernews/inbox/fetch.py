@@ -15,7 +15,8 @@ from datetime import date
 
 from papernews.errors import InputError, PapernewsError
 from papernews.inbox.dedupe import Deduper
-from papernews.inbox.model import InboxCandidate, candidate_id, day_of, week_key
+from papernews.inbox.model import InboxCandidate, candidate_id
+from papernews.model import day_of, week_of
 from papernews.sources.dates import utc_now
 from papernews.sources.http import HttpClient
 from papernews.sources.registry import Batch, Found, Source, SourceProgress
@@ -130,7 +131,7 @@ def to_candidate(found: Found, canonical: str, identity: str, seen_at: str, toda
         authors=list(found.authors),
         categories=list(found.categories),
         published=found.published,
-        week=week_key(day),
+        week=week_of(day).key,
         upvotes=found.upvotes,
         org=found.org,
         first_seen=seen_at,

@@ -7,9 +7,7 @@ without loading the sources or the ranker.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Literal
 
 Status = Literal["new", "accepted", "rejected", "snoozed"]
@@ -42,16 +40,3 @@ def candidate_id(identity: str) -> str:
     """Short and stable: the same thing found again, by any source, gets the same id."""
     return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:10]
 
-
-def week_key(day: date) -> str:
-    """The digest's week of a day (`ceil(day / 7)` of its month), as `Week.key` writes it."""
-    return f"{day.year:04d}-{day.month:02d}-W{math.ceil(day.day / 7):02d}"
-
-
-def day_of(value: str | None) -> date | None:
-    if not value or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None

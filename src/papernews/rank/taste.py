@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from papernews.rank.features import Encoder, Prior, Weigher
@@ -79,13 +78,10 @@ def org_keys(c: Candidate) -> list[str]:
 
 
 def _week_of(c: Candidate) -> str | None:
-    if not c.published:
-        return None
-    try:
-        d = date.fromisoformat(c.published[:10])
-    except ValueError:
-        return None
-    return f"{d.year:04d}-{d.month:02d}-W{(d.day + 6) // 7}"
+    from papernews.model import day_of, week_of
+
+    day = day_of(c.published)
+    return week_of(day).key if day else None
 
 
 class TasteModel:
