@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from papernews.formats.markdown import Document, parse
 from papernews.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,4 +38,18 @@ def items_json_path() -> Path:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "archive.db") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def seed_doc(seed_text: str) -> Document:
+    """The seed parsed once for the whole run (tests import it into fresh archives)."""
+    return parse(seed_text)
+
+
+@pytest.fixture
+def archive(tmp_path: Path, seed_doc: Document) -> Iterator[Store]:
+    """A fresh archive file holding the seed's 619 items."""
+    with Store(tmp_path / "archive.db") as s:
+        s.import_document(seed_doc)
         yield s

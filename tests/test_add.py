@@ -13,8 +13,6 @@ from typer.testing import CliRunner
 
 from papernews.add import AddResult, add_urls
 from papernews.cli import app
-from papernews.formats.markdown import parse
-from papernews.formats.markdown.document import Document
 from papernews.model import Item, Kind, Week, day_of, week_of
 from papernews.sources import HttpClient, HttpSettings
 from papernews.store import Store
@@ -32,18 +30,6 @@ def fixture(name: str) -> bytes:
 
 def no_sleep(seconds: float) -> None:
     """Rate limits and backoff are the HTTP tests' business."""
-
-
-@pytest.fixture(scope="module")
-def seed_doc(seed_text: str) -> Document:
-    return parse(seed_text)
-
-
-@pytest.fixture
-def archive(tmp_path: Path, seed_doc: Document) -> Iterator[Store]:
-    with Store(tmp_path / "archive.db") as s:
-        s.import_document(seed_doc)
-        yield s
 
 
 @pytest.fixture

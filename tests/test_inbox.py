@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from papernews.cli import app
-from papernews.formats.markdown import parse
 from papernews.inbox import decide
 from papernews.inbox.fetch import fetch_sources, to_candidate
 from papernews.inbox.listing import list_candidates
@@ -59,13 +58,6 @@ def serve(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/repos/vllm-project/vllm/releases").respond_with_data(
         fixture("github-releases.json"), content_type="application/json"
     )
-
-
-@pytest.fixture
-def archive(tmp_path: Path, seed_text: str) -> Iterator[Store]:
-    with Store(tmp_path / "archive.db") as s:
-        s.import_document(parse(seed_text))
-        yield s
 
 
 @pytest.fixture

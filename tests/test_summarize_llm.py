@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from papernews.archive import export_text
 from papernews.cli import app
 from papernews.formats.markdown import parse
-from papernews.formats.markdown.document import Document
 from papernews.model import Bullet, bullets_digest
 from papernews.sources import HttpClient, HttpSettings
 from papernews.store import Store
@@ -23,18 +22,6 @@ from papernews.summarize.answer import parse_answer
 from summarize_support import ATTENTION, LORA, Endpoint, no_sleep, serve_arxiv
 
 GOOD_FIRST = "full fine-tuning은 모델이 커질수록"
-
-
-@pytest.fixture(scope="module")
-def seed_doc(seed_text: str) -> Document:
-    return parse(seed_text)
-
-
-@pytest.fixture
-def archive(tmp_path: Path, seed_doc: Document) -> Iterator[Store]:
-    with Store(tmp_path / "archive.db") as s:
-        s.import_document(seed_doc)
-        yield s
 
 
 @pytest.fixture
