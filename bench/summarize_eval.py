@@ -19,7 +19,6 @@ Writes `<!-- bench:summarize -->` into docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import shutil
 import sys
@@ -35,6 +34,7 @@ from papernews.formats.markdown import parse
 from papernews.identity import ids_of
 from papernews.lint import lint_bullets
 from papernews.model import Item, ItemMeta, Kind
+from papernews.rank.pools import read_abstracts
 from papernews.summarize import LlmError, LlmSettings, draft_extractive, draft_with_model, stored_source
 from papernews.summarize.fewshot import choose_examples
 from papernews.summarize.llm import ChatModel
@@ -44,22 +44,11 @@ POOLS = Path("../shared/data/arxiv-pools/pools")
 SERVERS = ("ollama", "llama-server", "llama-cli", "vllm", "lms", "llamafile")
 
 
-def pool_abstracts(pools: Path, wanted: set[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for path in sorted(pools.glob("*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                if row["arxiv_id"] in wanted and row.get("abstract") and row["arxiv_id"] not in found:
-                    found[row["arxiv_id"]] = row["abstract"]
-    return found
-
-
 def seed_papers(seed: list[Item], pools: Path) -> tuple[list[Item], dict[str, int]]:
     """The seed's papers with a recorded abstract (in `meta.abstract`), and the counts on the way."""
     papers = [it for it in seed if it.kind == Kind.PAPER]
     arxiv = {it.id: ids_of(it.url).get("arxiv") for it in papers if it.url}
-    abstracts = pool_abstracts(pools, {a for a in arxiv.values() if a})
+    abstracts = read_abstracts(pools, {a for a in arxiv.values() if a})
     with_text = [
         it.model_copy(update={"meta": ItemMeta(abstract=abstracts[a])})
         for it in papers

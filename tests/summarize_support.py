@@ -72,16 +72,3 @@ def no_sleep(seconds: float) -> None:
     """Rate limits are the HTTP tests' business."""
 
 
-def pool_abstracts(pools: Path, wanted: set[str]) -> dict[str, str]:
-    """Recorded arXiv abstracts (../shared/data/arxiv-pools) of the ids wanted: the seed's papers
-    keep no abstract, and these are what was listed for them, read at run time, never copied."""
-    import gzip
-
-    found: dict[str, str] = {}
-    for path in sorted(pools.glob("*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                if row["arxiv_id"] in wanted and row.get("abstract") and row["arxiv_id"] not in found:
-                    found[row["arxiv_id"]] = row["abstract"]
-    return found

@@ -16,11 +16,12 @@ from papernews.formats.markdown import parse
 from papernews.identity import ids_of
 from papernews.lint import lint_bullets
 from papernews.model import Item, ItemMeta, Kind
+from papernews.rank.pools import read_abstracts
 from papernews.sources import HttpClient, HttpSettings
 from papernews.store import Store
 from papernews.summarize import EXTRACTIVE_VERSION, NoSourceError, draft_extractive, fetch_source, stored_source
 from papernews.summarize.sentences import split_sentences
-from summarize_support import HTTP_FIXTURES, LORA, no_sleep, pool_abstracts, serve_arxiv
+from summarize_support import HTTP_FIXTURES, LORA, no_sleep, serve_arxiv
 
 POOLS = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-pools" / "pools"
 
@@ -103,7 +104,7 @@ def seed_papers_with_abstracts(seed_text: str) -> list[tuple[Item, str]]:
         pytest.skip(f"the recorded arXiv pools are not at {POOLS}")
     items = [it for it in parse(seed_text).items if it.kind == Kind.PAPER and it.url]
     ids = {it.id: ids_of(it.url).get("arxiv") for it in items if it.url}
-    abstracts = pool_abstracts(POOLS, {a for a in ids.values() if a})
+    abstracts = read_abstracts(POOLS, {a for a in ids.values() if a})
     return [(it, abstracts[ids[it.id] or ""]) for it in items if ids[it.id] in abstracts]
 
 

@@ -6,12 +6,14 @@ encoded once however many weekly windows it falls in.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from papernews.model import week_of
 from papernews.rank.taste import Candidate
 
 
@@ -25,9 +27,11 @@ class Pick:
     org: str | None
 
 
+@functools.cache
 def week_key(day: date) -> str:
-    """The digest's week of a day: `YYYY-MM-Wnn`, n = ceil(day / 7) (as `papernews.model.Week`)."""
-    return f"{day.year:04d}-{day.month:02d}-W{(day.day + 6) // 7:02d}"
+    """The digest's week of a day (`model.week_of`), as its key. Cached: the benchmark asks it for
+    every paper of every window, of a few hundred distinct days."""
+    return week_of(day).key
 
 
 def pool_days(pools: Path) -> list[date]:
@@ -65,3 +69,16 @@ def read_picks(path: Path) -> list[Pick]:
             d = json.loads(line)
             picks.append(Pick(d["arxiv_id"], d["week"], d.get("title") or "", d.get("org") or None))
     return picks
+
+
+def read_abstracts(pools: Path, wanted: set[str]) -> dict[str, str]:
+    """The first non-empty abstract listed for each arXiv id wanted (the seed keeps none: the
+    summary benchmark and tests draft from these, read at run time, never copied)."""
+    found: dict[str, str] = {}
+    for path in sorted(pools.glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                if row["arxiv_id"] in wanted and row.get("abstract") and row["arxiv_id"] not in found:
+                    found[row["arxiv_id"]] = row["abstract"]
+    return found
