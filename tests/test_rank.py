@@ -128,3 +128,14 @@ def test_from_store_learns_from_archive_and_inbox(tmp_path: Path) -> None:
     (scored,) = model.score([probe])
     want = "비슷한 과거 항목: Scaling test-time compute for reasoning (2024-09-W03"
     assert any(r.startswith(want) for r in scored.reasons)
+
+
+def test_an_empty_archive_gives_a_model_that_scores(tmp_path: Path) -> None:
+    """No picks yet (a new digest): the model still scores candidates, by priors only."""
+    from papernews.store import Store
+
+    with Store(tmp_path / "empty.db") as store:
+        model = TasteModel.from_store(store)
+    c = Candidate("x", "A title", "", [], [], None, "arxiv", None, None)
+    assert [s.candidate_id for s in model.score([c])] == ["x"]
+    assert model.score([]) == []

@@ -60,6 +60,8 @@ class Encoder:
         """A CSR matrix, one row per candidate, of hashed term counts."""
         import scipy.sparse as sp
 
+        if not cands:  # the vectorisers cannot transform nothing: an archive without items has no picks
+            return sp.csr_matrix((0, WORD_FEATURES + CHAR_FEATURES), dtype=_float32())
         words = self.words.transform([text_of(c) for c in cands])
         chars = self.chars.transform([c.title for c in cands])
         return sp.hstack([words, chars], format="csr")
@@ -75,18 +77,28 @@ class Weigher:
     """TF-IDF of hashed counts, IDF fitted on the training rows; each block L2-normalised."""
 
     def __init__(self, counts: Any) -> None:
-        from sklearn.feature_extraction.text import TfidfTransformer
-
-        self.word_idf = TfidfTransformer(sublinear_tf=True).fit(counts[:, :WORD_FEATURES])
-        self.char_idf = TfidfTransformer(sublinear_tf=True).fit(counts[:, WORD_FEATURES:])
+        self.word_idf = _fit_tfidf(counts[:, :WORD_FEATURES])
+        self.char_idf = _fit_tfidf(counts[:, WORD_FEATURES:])
 
     def transform(self, counts: Any) -> Any:
         import scipy.sparse as sp
 
+        if not counts.shape[0]:  # sklearn refuses empty input; no rows weigh nothing
+            return sp.csr_matrix(counts.shape, dtype=counts.dtype)
         words = self.word_idf.transform(counts[:, :WORD_FEATURES])
         chars = self.char_idf.transform(counts[:, WORD_FEATURES:]) * CHAR_WEIGHT
         x = sp.hstack([words, chars], format="csr")
         return _l2(x)
+
+
+def _fit_tfidf(block: Any) -> Any:
+    """IDF from the training rows; with none (an empty archive), term frequencies alone."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    if block.shape[0]:
+        return TfidfTransformer(sublinear_tf=True).fit(block)
+    return TfidfTransformer(sublinear_tf=True, use_idf=False).fit(sp.csr_matrix((1, block.shape[1])))
 
 
 def _l2(x: Any) -> Any:
