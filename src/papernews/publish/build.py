@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 
 from papernews.errors import PapernewsError
 from papernews.model import Item, week_order
+from papernews.publish.charts import Chart
 from papernews.publish.exports import EXPORTS, export_files
-from papernews.publish.site import FEED_ITEMS, Chart, Site, SiteParts, iter_site
+from papernews.publish.site import FEED_ITEMS, Site, SiteParts, iter_site
 from papernews.publish.view import SiteItem, load_site_items
 from papernews.publish.writer import SiteWriter, WriteReport
 from papernews.store import Store

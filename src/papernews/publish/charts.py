@@ -81,9 +81,11 @@ _NUMERIC_ATTRS = frozenset({"d", "x", "y", "width", "height", "transform"})
 
 @dataclass(frozen=True)
 class Chart:
+    """One drawn chart: the site's lists, the build and its cache all use this one type."""
+
     key: str
     caption: str
-    svg: str
+    svg: str  # sanitised by `clean_svg`: no script, no inline style
 
 
 # ---------------------------------------------------------------- data

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from papernews.publish.cards import ROOT
+from papernews.publish.charts import Chart
 
 
 @dataclass
@@ -27,12 +28,6 @@ class Group:
     href: str | None = None  # relative to the site root
     count: int = 0
     compact: bool = False
-
-
-@dataclass(frozen=True)
-class ChartFigure:
-    svg: str  # already clean SVG (`charts.clean_svg`): inserted as is
-    caption: str
 
 
 def pager_numbers(pages: int, current: int, around: int = 3) -> list[int | None]:
@@ -84,7 +79,7 @@ def list_main(
     groups: Sequence[Group],
     *,
     intro: str | None = None,
-    charts: Sequence[ChartFigure] = (),
+    charts: Sequence[Chart] = (),  # their SVG is clean already (`charts.clean_svg`): inserted as is
     pages: int = 1,
     page: int = 1,
     base: str = "",

@@ -29,8 +29,9 @@ from markupsafe import Markup
 from papernews.model import Item, Kind, Week, week_order
 from papernews.publish import feeds, paths
 from papernews.publish.cards import KIND_LABEL, ROOT, card_html, item_main, related_li, row_html
+from papernews.publish.charts import Chart
 from papernews.publish.feeds import SiteInfo
-from papernews.publish.lists import ChartFigure, Group, list_main
+from papernews.publish.lists import Group, list_main
 from papernews.publish.view import SiteItem, from_items
 
 WEEKS_PER_HOME_PAGE = 4
@@ -42,13 +43,6 @@ STATIC = ("site.css", "site.js", "favicon.svg")
 
 # The site's identity is the one the feeds use (base URL, title, description, language).
 Site = SiteInfo
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    caption: str
-    svg: str  # sanitised by `charts.clean_svg`: no script, no inline style
 
 
 def environment() -> Environment:
@@ -206,8 +200,7 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
         base: str = "",
         charts: Sequence[Chart] = (),
     ) -> tuple[str, bytes]:
-        figures = [ChartFigure(c.svg, c.caption) for c in charts]
-        main = list_main(heading, groups, intro=intro, charts=figures, pages=pages, page=n, base=base)
+        main = list_main(heading, groups, intro=intro, charts=charts, pages=pages, page=n, base=base)
         title = site.title if heading == site.title else f"{heading} · {site.title}"
         return page(path, title=title, main=main)
 
