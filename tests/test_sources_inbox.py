@@ -228,3 +228,15 @@ def test_github_releases_fetch(httpserver: HTTPServer, client: HttpClient) -> No
     assert [f.title for f in batch.found] == ["vllm v0.6.2", "vllm v0.6.2rc0"]
     assert batch.found[0].org == "vLLM"
     assert httpserver.log[0][0].args["per_page"] == "10"
+
+
+def test_config_sections_are_kept_for_the_stages_that_own_them(tmp_path: Path) -> None:
+    path = tmp_path / "papernews.toml"
+    path.write_text('[site]\nbase_url = "https://digest.example"\n\n[smtp]\nhost = "mail.example"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.section("site") == {"base_url": "https://digest.example"}
+    assert config.section("smtp")["host"] == "mail.example"
+    assert config.section("absent") == {}
+    path.write_text('site = "not a table"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[site\] must be a table"):
+        load_config(path).section("site")

@@ -49,6 +49,15 @@ DEFAULT_SOURCES: dict[str, dict[str, Any]] = {
 class Config:
     path: Path | None  # None: no file, defaults only
     sources: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(DEFAULT_SOURCES))
+    tables: dict[str, Any] = field(default_factory=dict)  # the whole file, for the stages that own a section
+
+    def section(self, name: str) -> dict[str, Any]:
+        """The `[name]` table (empty when absent); each stage validates its own section, so this
+        module does not grow a schema for every feature. InputError when `name` is not a table."""
+        value = self.tables.get(name, {})
+        if not isinstance(value, dict):
+            raise InputError(f"[{name}] must be a table", path=str(self.path) if self.path else None)
+        return dict(value)
 
 
 def config_path(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path | None:
@@ -74,8 +83,8 @@ def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None =
         raise InputError(f"not valid TOML: {e}", path=str(path)) from e
     raw = data.get("sources")
     if raw is None:
-        return Config(path=path)
+        return Config(path=path, tables=data)
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise InputError("[sources] must hold one table per source: [sources.<name>]", path=str(path))
     sources = {name: dict(table) for name, table in raw.items() if table.get("enabled", True) is not False}
-    return Config(path=path, sources=sources)
+    return Config(path=path, sources=sources, tables=data)
