@@ -211,3 +211,11 @@ def test_build_command(tmp_path: Path, db: Path) -> None:
     assert json.loads(stdout)["written"] == 0
     result = runner.invoke(app, ["--db", str(db), "build", "--out", str(out), "--base-url", "javascript:x"])
     assert result.exit_code == 2 and "http(s)" in result.output
+
+
+def test_error_messages_keep_square_brackets(tmp_path: Path) -> None:
+    # a title like `[KAIST] ...` or a hint naming `[site]` must reach the user whole, not be eaten as markup
+    bad = tmp_path / "[KAIST] notes.md"
+    code, _, err = run("import", str(bad), db=tmp_path / "x.db")
+    assert code == 2
+    assert "[KAIST] notes.md" in err

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from papernews import __version__
@@ -22,7 +23,8 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except PapernewsError as e:
             kind = "input error" if isinstance(e, InputError) else "error"
-            err.print(f"[bold red]{kind}:[/] {e}", highlight=False, markup=True)
+            # the message is data (a title may hold `[KAIST]`, a hint `[social.x]`): escaped, not markup
+            err.print(f"[bold red]{kind}:[/] {escape(str(e))}", highlight=False, markup=True)
             raise typer.Exit(2) from None
 
 
