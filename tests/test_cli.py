@@ -215,7 +215,7 @@ def test_build_command(tmp_path: Path, db: Path) -> None:
 
 def test_error_messages_keep_square_brackets(tmp_path: Path) -> None:
     # a title like `[KAIST] ...` or a hint naming `[site]` must reach the user whole, not be eaten as markup
-    bad = tmp_path / "[KAIST] notes.md"
+    bad = tmp_path / "[social.x] [b]notes[/b].md"
     code, _, err = run("import", str(bad), db=tmp_path / "x.db")
     assert code == 2
-    assert "[KAIST] notes.md" in err
+    assert "[social.x] [b]notes[/b].md" in err
