@@ -139,3 +139,46 @@ def test_an_empty_archive_gives_a_model_that_scores(tmp_path: Path) -> None:
     c = Candidate("x", "A title", "", [], [], None, "arxiv", None, None)
     assert [s.candidate_id for s in model.score([c])] == ["x"]
     assert model.score([]) == []
+
+
+def test_vectorised_priors_equal_the_one_row_values(corpus: Corpus) -> None:
+    """`Prior.best_many` (what training uses) gives `Prior.best` of every row, leave-one-out included."""
+    from papernews.rank.features import Prior
+
+    rows = [c.authors for c in corpus.papers[:3000]]
+    prior = Prior.learn("저자", rows[:400], rows[400:])
+    own = [1] * 400 + [-1] * 2000 + [0] * 600
+    many = prior.best_many(rows, own)
+    assert any(abs(v) > 0.1 for v in many)
+    one_by_one = [prior.best(r, own=o)[0] for r, o in zip(rows, own, strict=True)]
+    assert [round(float(v), 9) for v in many] == [round(v, 9) for v in one_by_one]
+
+
+def test_age_prior_learns_how_late_the_curator_posts() -> None:
+    from papernews.rank.features import AGE_DAYS, AgePrior
+
+    prior = AgePrior.learn([1, 2, 2, 3, 2, 9, 40, -1])
+    assert prior.picks == 6  # posted before its listing (jitter) or 40 days late: says nothing of recent days
+    assert prior.value(2) > prior.value(9) > prior.value(20)
+    assert prior.value(-2) == prior.value(0)
+    assert prior.value(AGE_DAYS + 30) == min(prior.log_ratio)
+
+
+def test_the_day_of_ranking_favours_papers_as_fresh_as_past_picks(corpus: Corpus, picks: list[evaluate.Pick]) -> None:
+    """Picks listed a few days before their week ended teach the model that a two-day-old paper is
+    likelier than a twelve-day-old twin; the reason names it."""
+    past = [p for p in picks if p.week <= LAST and p.arxiv_id in corpus.index]
+    positives = [corpus.papers[corpus.index[p.arxiv_id]] for p in past]
+    labels = {p.arxiv_id: p.week for p in past}
+    negatives = corpus.papers[:2000]
+    model = TasteModel.fit(positives, [n for n in negatives if n.id not in labels], labels=labels)
+    today = date(2024, 5, 7)
+    base = negatives[-1]
+    twin = (base.title, base.abstract, base.authors, base.categories)
+    fresh = Candidate("fresh", *twin, "2024-05-05", "arxiv", None, None)
+    stale = Candidate("stale", *twin, "2024-04-25", "arxiv", None, None)
+    ranked = model.score([stale, fresh], today=today)
+    assert [s.candidate_id for s in ranked] == ["fresh", "stale"]
+    undated = model.score([stale, fresh])
+    assert undated[0].score == undated[1].score  # without a day of ranking, age is no signal
+    assert any(r.startswith("게시 시점") for s in ranked for r in s.reasons)

@@ -474,6 +474,15 @@ def week_of(day: date) -> Week:
     return Week(year=day.year, month=day.month, weeks=[(day.day + 6) // 7])
 
 
+def week_end(week: Week) -> date:
+    """The last day of a week block: day 7·n of the month, or the month's last day (`2024-02-W05`
+    ends on the 29th). The ranker measures how long before it a pick was listed."""
+    import calendar
+
+    last = calendar.monthrange(week.year, week.month)[1]
+    return date(week.year, week.month, min(7 * week.weeks[-1], last))
+
+
 def day_of(value: str | None) -> date | None:
     """The day an ISO date or datetime starts with (`2024-09-17T10:00Z` → 2024-09-17); None when it is not one.
 

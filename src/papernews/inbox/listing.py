@@ -88,5 +88,5 @@ def _by_taste(store: Store, candidates: list[InboxCandidate]) -> list[Ranked] | 
         return None
     model = TasteModel.from_store(store)
     by_id = {c.id: c for c in candidates}
-    scored = model.score([to_rank_candidate(c) for c in candidates])
+    scored = model.score([to_rank_candidate(c) for c in candidates], today=date.today())
     return [Ranked(by_id[s.candidate_id], s.score, list(s.reasons)) for s in scored if s.candidate_id in by_id]

@@ -81,10 +81,9 @@ class Corpus:
 
 def week_end(key: str) -> date:
     """The last day of a week key (`2024-02-W05` ends on the 29th, the month's last day)."""
-    y, m, w = int(key[:4]), int(key[5:7]), int(key[9:11])
-    start = date(y, m, 7 * (w - 1) + 1)
-    nxt = date(y + (m == 12), m % 12 + 1, 1)
-    return min(start + timedelta(days=6), nxt - timedelta(days=1))
+    from papernews import model
+
+    return model.week_end(model.Week.parse_key(key))
 
 
 def recall_at(ranked: Sequence[str], targets: set[str], k: int) -> float:
@@ -158,7 +157,8 @@ def walk_forward(
                 parts = [corpus.counts[pos_rows]] + ([extra] if extra is not None else []) + [corpus.counts[neg_rows]]
                 labels = {p.arxiv_id: p.week for p in past}
                 model = TasteModel.fit(positives, negatives, labels=labels, counts=sp.vstack(parts, format="csr"))
-                ranked = [s.candidate_id for s in model.score(cands, counts=corpus.counts[window], reasons=False)]
+                scored = model.score(cands, counts=corpus.counts[window], reasons=False, today=end)
+                ranked = [s.candidate_id for s in scored]
             elif method == "svm":
                 ranked = svm_rank(positives, negatives, cands)
             elif method == "newest":

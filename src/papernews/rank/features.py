@@ -144,6 +144,39 @@ class Prior:
         r = self.rate
         return math.log((p + PRIOR_SHRINK * r) / (p + n + PRIOR_SHRINK)) - math.log(r)
 
+    def best_many(self, rows: Sequence[Iterable[str]], own: Sequence[int]) -> Any:
+        """`best(...)[0]` of every row at once (numpy), as fast as the regression needs it.
+
+        Retraining runs this over every training row; one `best` call per row was a quarter of a
+        second of the one-decision retrain. Same values as `best`, computed per (row, key) pair.
+        """
+        import numpy as np
+
+        row_of: list[int] = []
+        pos: list[int] = []
+        neg: list[int] = []
+        for i, keys in enumerate(rows):
+            for key in set(keys):
+                row_of.append(i)
+                pos.append(self.pos[key])
+                neg.append(self.neg[key])
+        out = np.zeros(len(rows), dtype=np.float64)
+        if not row_of:
+            return out
+        r_idx = np.asarray(row_of)
+        o = np.asarray(own)[r_idx]
+        p = np.asarray(pos, dtype=np.float64) - (o > 0)
+        n = np.asarray(neg, dtype=np.float64) - (o < 0)
+        seen = p + n > 0
+        r, k = self.rate, PRIOR_SHRINK
+        v = np.where(seen, np.log((p + k * r) / np.maximum(p + n + k, 1e-9)) - math.log(r), 0.0)
+        # per row, the value of largest magnitude: sort pairs by (row, -|v|) and take each row's first
+        order = np.lexsort((-np.abs(v), r_idx))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = r_idx[order][1:] != r_idx[order][:-1]
+        out[r_idx[order][first]] = v[order][first]
+        return out
+
     def best(self, keys: Iterable[str], *, own: int = 0) -> tuple[float, str | None]:
         """The value of the row's strongest key (by absolute log-odds), and that key."""
         best, which = 0.0, None
@@ -152,3 +185,40 @@ class Prior:
             if abs(v) > abs(best):
                 best, which = v, key
         return best, which
+
+
+AGE_DAYS = 28  # the curator posts most picks within four weeks of their listing (arxiv-pools README: ~94%)
+
+
+@dataclass
+class AgePrior:
+    """How late the curator posts: log-likelihood ratio of a candidate's age (days since it was
+    listed, on the day of ranking) among past picks against a uniform spread over `AGE_DAYS`.
+
+    Learned from the picks whose week and listing day are known: a pick posted in week W and listed
+    on day d was d days old at W's last day. About half the curator's picks are listed in the week
+    they are posted and a third in the week before, so a two-day-old paper is likelier than a
+    twelve-day-old one. Added to the regression's logit (a naive-Bayes term), not learned inside
+    it: training rows have no "day of ranking" to measure their age from.
+    """
+
+    log_ratio: list[float] = field(default_factory=lambda: [0.0] * AGE_DAYS)
+    picks: int = 0
+
+    @classmethod
+    def learn(cls, ages: Iterable[int]) -> AgePrior:
+        counts = [1.0] * AGE_DAYS  # add-one smoothing: a day no pick fell on is unlikely, not impossible
+        n = 0
+        for age in ages:
+            if 0 <= age < AGE_DAYS:  # older picks say nothing about which recent day is likelier
+                counts[age] += 1
+                n += 1
+        total = sum(counts)
+        return cls([math.log(c / total * AGE_DAYS) for c in counts], n)
+
+    def value(self, age: int) -> float:
+        """The log-ratio of an age in days. A paper listed 'tomorrow' (dates jitter) counts as new;
+        one older than `AGE_DAYS` as likely as the least likely recent day."""
+        if age >= AGE_DAYS:
+            return min(self.log_ratio)
+        return self.log_ratio[max(age, 0)]

@@ -7,16 +7,20 @@ the archive (every item is a pick) and from the inbox's rejected candidates when
 
 The model is a class-weighted logistic regression over
 - TF-IDF of hashed title+abstract words and title character n-grams (`features.Encoder`),
-- the similarity to the nearest past picks (mean cosine of the 3 nearest),
-- priors learned with smoothing: authors, orgs, arXiv categories (`features.Prior`),
+- the similarity to the nearest past picks (the nearest one, mean of the 3 and of the 10 nearest),
+- priors learned with smoothing: authors, orgs, primary and any arXiv category (`features.Prior`),
+- the size of the author list (labs' reports have long ones: a fifth of the picks have 8 or more
+  authors, against one in thirteen listed papers),
 - source signals: Hugging Face upvotes (log), whether an abstract is known.
 Training rows see their own kNN similarity and priors leave-one-out, so the regression learns how
-much an *unseen* paper's resemblance is worth. Sentence-transformers embeddings are not used: no
-model is available offline here (`embeddings_available()` says whether one could be).
+much an *unseen* paper's resemblance is worth. When the day of ranking is given, the logit gets
+one more term: how likely a candidate's age is among the curator's past picks (`AgePrior`).
+Sentence-transformers embeddings are not used: no model is available offline here
+(`embeddings_available()` says whether one could be).
 
-Retraining on one new decision (`add`) takes well under a second: text is hashed, not fitted, so
-the raw counts of every training row are kept and only the new row is encoded; IDF, priors and the
-regression are refitted on the cached matrix (liblinear on ~10⁴ sparse rows).
+Retraining on one new decision (`add`) takes under a second: text is hashed, not fitted, so the
+raw counts of every training row are kept and only the new row is encoded; IDF stays, the priors
+(vectorised) and the regression are refitted on the cached matrix (liblinear on ~10⁴ sparse rows).
 """
 
 from __future__ import annotations
@@ -24,17 +28,25 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from papernews.rank.features import Encoder, Prior, Weigher
+from papernews.rank.features import AgePrior, Encoder, Prior, Weigher
 
 if TYPE_CHECKING:
     from papernews.store import Store
 
+C = 3.0  # inverse L2 strength; 1, 3, 10 and 30 were tried on the benchmark (docs/benchmarks.md)
+TOL = 3e-2  # liblinear's stopping tolerance: scores at 1e-3 correlate 0.9999999 with these, at 1.8x the time
 KNN = 3  # the similarity feature: mean cosine of the KNN nearest past picks
+KNN_WIDE = 10  # and of the KNN_WIDE nearest: a paper near a whole theme of picks, not one pick
 REASON_SIM = 0.08  # a past pick is named as similar from this cosine on
 REASON_PRIOR = 0.05  # a prior is named when it moved the score by at least this much
-N_DENSE = 6  # knn, author, org, category, upvotes, has-abstract
+DENSE = (
+    "knn", "author prior", "org prior", "primary category prior", "upvotes", "has abstract",
+    "log authors", "no authors", "nearest pick", "knn wide", "any category prior",
+)  # fmt: skip
+N_DENSE = len(DENSE)
 
 
 @dataclass(frozen=True)
@@ -109,7 +121,7 @@ class TasteModel:
         labels: Mapping[str, str] | None = None,
         counts: Any = None,
         encoder: Encoder | None = None,
-        c: float = 1.0,
+        c: float = C,
     ) -> TasteModel:
         """Learn from picks and passed-over candidates.
 
@@ -179,7 +191,14 @@ class TasteModel:
         self._fit_clf()
 
     def _fit_clf(self) -> None:
-        """Priors and the regression, from the cached TF-IDF rows and similarities."""
+        """Priors and the regression, from the cached TF-IDF rows and similarities.
+
+        Also the whole of a one-decision retrain (`add`), so it is kept fast: the priors are
+        vectorised, and dual liblinear fits 10^4 rows of 10^6 hashed features in about half a
+        second. A warm start was tried and dropped: liblinear cannot start from previous weights,
+        and L-BFGS or Newton-CG from them either stop at once (one row hardly moves the gradient
+        past their tolerance, leaving the new decision unlearnt) or take seconds at a tighter one.
+        """
         import numpy as np
 
         n_pos = len(self.positives)
@@ -187,7 +206,11 @@ class TasteModel:
         self.orgs = Prior.learn("기관", map(org_keys, self.positives), map(org_keys, self.negatives))
         cats = (p.categories[:1] for p in self.positives), (n.categories[:1] for n in self.negatives)
         self.cats = Prior.learn("분야", *cats)
-        self.clf: Any = None
+        every = (p.categories for p in self.positives), (n.categories for n in self.negatives)
+        self.all_cats = Prior.learn("분야", *every)
+        self.age = AgePrior.learn(self._pick_ages())
+        self.weights: Any = None  # the regression's weight of every column (hashed words, n-grams, DENSE)
+        self.bias = 0.0
         if n_pos == 0 or not self.negatives:
             return
         from sklearn.linear_model import LogisticRegression
@@ -195,33 +218,65 @@ class TasteModel:
         own = [1] * n_pos + [-1] * len(self.negatives)
         dense = self._dense([*self.positives, *self.negatives], self.sims, own)
         y = np.array([1] * n_pos + [0] * len(self.negatives))
-        # dual liblinear: fast when features (10^6 hashed) far outnumber rows (10^4)
-        self.clf = LogisticRegression(
-            C=self.c, class_weight="balanced", solver="liblinear", dual=True, tol=1e-3, max_iter=300
-        )
-        self.clf.fit(_stack(self.x, dense), y)
+        x = _stack(self.x, dense)
+        # liblinear's time grows with the number of columns, used or not: fitted on the third of the
+        # 1.3·10^6 hashed columns that the training rows use, it takes 0.45 s instead of 1.1 s; the
+        # other columns' weights are zero, as the L2 penalty would make them anyway
+        used = np.flatnonzero(np.bincount(x.indices, minlength=x.shape[1]))  # np.unique took 0.4 s here
+        clf = LogisticRegression(C=self.c, class_weight="balanced", solver="liblinear", dual=True, tol=TOL)
+        clf.fit(x[:, used], y)
+        self.weights = np.zeros(x.shape[1], dtype=np.float64)
+        self.weights[used] = clf.coef_[0]
+        self.bias = float(clf.intercept_[0])
+
+    def _pick_ages(self) -> list[int]:
+        """Days from each pick's listing to the end of the week it was posted in (both known)."""
+        from papernews.model import Week, day_of, week_end
+
+        ages = []
+        for p in self.positives:
+            listed, key = day_of(p.published), self.labels.get(p.id)
+            if listed and key:
+                try:
+                    ages.append((week_end(Week.parse_key(key)) - listed).days)
+                except ValueError:
+                    continue
+        return ages
 
     def _dense(self, cands: Sequence[Candidate], sims: Any, own: Sequence[int]) -> Any:
-        """The non-text features of each row, with the key behind each prior (for the reasons)."""
+        """The non-text features of each row (columns named in `DENSE`), vectorised: a retrain
+        computes them for every training row."""
         import numpy as np
 
-        k = min(KNN, sims.shape[1])
-        knn = -np.partition(-sims, k - 1, axis=1)[:, :k].mean(axis=1) if k else np.zeros(len(cands))
         out = np.zeros((len(cands), N_DENSE), dtype=np.float32)
-        out[:, 0] = knn
-        for i, (c, o) in enumerate(zip(cands, own, strict=True)):
-            out[i, 1] = self.authors.best(c.authors, own=o)[0]
-            out[i, 2] = self.orgs.best(org_keys(c), own=o)[0]
-            out[i, 3] = self.cats.best(c.categories[:1], own=o)[0]
-            out[i, 4] = math.log1p(c.upvotes) / 5 if c.upvotes else 0.0
-            out[i, 5] = 1.0 if c.abstract.strip() else 0.0
+        if sims.shape[1]:
+            k = min(KNN_WIDE, sims.shape[1])
+            near = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]  # the k nearest picks, unordered
+            near = -np.sort(-near, axis=1)  # then nearest first: sorting all 10^3 columns cost a tenth of a retrain
+            out[:, 0] = near[:, :KNN].mean(axis=1)
+            out[:, 8] = near[:, 0]
+            out[:, 9] = near.mean(axis=1)
+        out[:, 1] = self.authors.best_many([c.authors for c in cands], own)
+        out[:, 2] = self.orgs.best_many([org_keys(c) for c in cands], own)
+        out[:, 3] = self.cats.best_many([c.categories[:1] for c in cands], own)
+        out[:, 10] = self.all_cats.best_many([c.categories for c in cands], own)
+        n_authors = np.array([len(c.authors) for c in cands], dtype=np.float32)
+        out[:, 6] = np.log1p(n_authors) / 2
+        out[:, 7] = n_authors == 0
+        out[:, 4] = [math.log1p(c.upvotes) / 5 if c.upvotes else 0.0 for c in cands]
+        out[:, 5] = [1.0 if c.abstract.strip() else 0.0 for c in cands]
         return out
 
     # -- scoring ----------------------------------------------------------------------------
 
-    def score(self, candidates: Sequence[Candidate], *, counts: Any = None, reasons: bool = True) -> list[Scored]:
-        """Rank candidates, best first. `counts`: their cached `Encoder.counts`; `reasons=False` skips the words."""
+    def score(
+        self, candidates: Sequence[Candidate], *, counts: Any = None, reasons: bool = True, today: date | None = None
+    ) -> list[Scored]:
+        """Rank candidates, best first. `counts`: their cached `Encoder.counts`; `reasons=False` skips
+        the words; `today`: the day of ranking, from which a candidate's age counts (`AgePrior`)."""
         import numpy as np
+
+        from papernews.model import day_of
 
         if not candidates:
             return []
@@ -232,21 +287,29 @@ class TasteModel:
         else:
             sims = np.zeros((len(candidates), 0), dtype=np.float32)
         dense = self._dense(candidates, sims, [0] * len(candidates))
-        if self.clf is not None:
-            scores = self.clf.decision_function(_stack(x, dense))
-            coef = self.clf.coef_[0, -N_DENSE:]
+        if self.weights is not None:
+            scores = _stack(x, dense) @ self.weights + self.bias
+            coef = self.weights[-N_DENSE:]
         else:  # no negatives yet: similarity plus priors, unweighted
-            coef = np.array([4.0, 1.0, 1.0, 1.0, 1.0, 0.0], dtype=np.float32)
+            coef = np.zeros(N_DENSE, dtype=np.float32)
+            coef[:5] = [4.0, 1.0, 1.0, 1.0, 1.0]  # similarity, author/org/category priors, upvotes
             scores = dense @ coef
+        ages: list[int | None] = [None] * len(candidates)
+        if today is not None:
+            for i, c in enumerate(candidates):
+                listed = day_of(c.published)
+                if listed:
+                    age = ages[i] = (today - listed).days
+                    scores[i] += self.age.value(age)
         order = np.argsort(-scores, kind="stable")
         out: list[Scored] = []
         for i in order:
             c = candidates[i]
-            why = self._reasons(c, sims[i], dense[i], coef) if reasons else []
+            why = self._reasons(c, sims[i], dense[i], coef, ages[i]) if reasons else []
             out.append(Scored(c.id, float(scores[i]), why))
         return out
 
-    def _reasons(self, c: Candidate, sims: Any, dense: Any, coef: Any) -> list[str]:
+    def _reasons(self, c: Candidate, sims: Any, dense: Any, coef: Any, age: int | None) -> list[str]:
         import numpy as np
 
         why: list[str] = []
@@ -257,11 +320,16 @@ class TasteModel:
             week = self.labels.get(past.id) or _week_of(past) or "?"
             why.append(f"비슷한 과거 항목: {past.title} ({week}, 유사도 {sims[j]:.2f})")
         moves = []
-        rows = ((1, self.authors, c.authors), (2, self.orgs, org_keys(c)), (3, self.cats, c.categories[:1]))
+        rows = (
+            (1, self.authors, c.authors), (2, self.orgs, org_keys(c)), (3, self.cats, c.categories[:1]),
+            (10, self.all_cats, c.categories),
+        )  # fmt: skip
         for col, prior, keys in rows:
             key = prior.best(keys)[1]
             if key is not None:
                 moves.append((float(coef[col] * dense[col]), prior.name, key))
+        if age is not None:
+            moves.append((self.age.value(age), "게시 시점", f"{age}일 전 목록"))
         if moves:
             move, name, key = max(moves, key=lambda m: abs(m[0]))
             if abs(move) >= REASON_PRIOR:
