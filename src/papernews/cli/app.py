@@ -24,7 +24,7 @@ class _Group(TyperGroup):
         except PapernewsError as e:
             kind = "input error" if isinstance(e, InputError) else "error"
             # the message is data (a title may hold `[KAIST]`, a hint `[social.x]`): escaped, not markup
-            err.print(f"[bold red]{kind}:[/] {escape(str(e))}", highlight=False, markup=True)
+            err.print(f"[bold red]{kind}:[/] {escape(str(e))}", highlight=False, markup=True, soft_wrap=True)
             raise typer.Exit(2) from None
 
 
