@@ -9,7 +9,9 @@ from papernews.cli import (  # noqa: F401  (registers the commands)
     lint_cmds,
     publish_cmds,
     query_cmds,
+    social_cmds,
     summarize_cmds,
+    web_cmds,
 )
 from papernews.cli.app import app, main
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from papernews.errors import NotFoundError, StoreError
+from papernews.errors import NotFoundError, PapernewsError, StoreError
 from papernews.formats.assemble import LayoutRow, assemble
 from papernews.formats.markdown.document import Document, Raw
 from papernews.model import Item, Week, walk_bullets, week_order, with_summary_edits
@@ -49,6 +49,25 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed or self.layout_changed)
+
+
+class VersionConflict(PapernewsError):
+    """A write based on a version of an item that is no longer the stored one: someone else
+    saved it in between. Carries what is stored now, so the writer can show it and re-apply."""
+
+    def __init__(self, item_id: str, current: Item | None, version: int, expected: int) -> None:
+        self.item_id, self.current, self.version, self.expected = item_id, current, version, expected
+        what = "was deleted" if current is None else f"is at version {version}"
+        super().__init__(f"item {item_id} {what}; the write was based on version {expected}")
+
+
+class WeekChanged(PapernewsError):
+    """A new order for a week that does not name exactly the week's items: the week changed
+    since it was read. Carries the week's ids as stored now."""
+
+    def __init__(self, week_key: str, current: list[str]) -> None:
+        self.week_key, self.current = week_key, current
+        super().__init__(f"the items of week {week_key} changed since they were read; reload and reorder again")
 
 
 @dataclass
@@ -110,8 +129,11 @@ _INSERT_SQL = (
     f"INSERT INTO items ({', '.join(_ROW_COLUMNS)}, created_at, updated_at)"
     f" VALUES ({', '.join(':' + c for c in _ROW_COLUMNS)}, :now, :now)"
 )
+# every change of an item's content bumps its version (an edit, an import, a summary draft):
+# the web app's optimistic locking compares it (`save_item(expected_version=...)`)
 _UPDATE_SQL = (
-    f"UPDATE items SET {', '.join(f'{c} = :{c}' for c in _ROW_COLUMNS)}, updated_at = :now WHERE rowid = :rowid"
+    f"UPDATE items SET {', '.join(f'{c} = :{c}' for c in _ROW_COLUMNS)}, updated_at = :now, version = version + 1"
+    " WHERE rowid = :rowid"
 )
 
 
@@ -133,7 +155,10 @@ class Store:
         if self.path.parent and not self.path.parent.exists():
             raise StoreError(f"folder of the database does not exist: {self.path.parent}")
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+            # check_same_thread=False: the web app opens a Store per request in one worker thread
+            # and may use it from another (FastAPI runs dependencies and endpoints in a pool); a
+            # Store is still used by one request at a time, never concurrently.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0, check_same_thread=False)
         except sqlite3.Error as e:
             raise StoreError(f"cannot open {self.path}: {e}") from e
         self.conn.row_factory = sqlite3.Row
@@ -191,15 +216,26 @@ class Store:
         return dest
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, revision: bool = True) -> Iterator[sqlite3.Connection]:
         """Every write of the archive runs in one of these; one that changed any row also bumps
         the archive's revision (`revision()`), so readers can tell that something changed even
-        within the same second (`updated_at` has one-second resolution)."""
+        within the same second (`updated_at` has one-second resolution).
+
+        Inside another transaction of this Store, it joins that one (no nested BEGIN): the web
+        app writes an item and its audit entry as one transaction from two functions. An error
+        still rolls back the whole outer transaction, as it propagates through it.
+
+        `revision=False`: a write that is not about the digest (a login session, a token's last
+        use, an audit entry of a publish) leaves the revision alone, so caches of pages and the
+        build's exports stay valid."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         before = self.conn.total_changes
         try:
             yield self.conn
-            if self.conn.total_changes != before:
+            if revision and self.conn.total_changes != before:
                 self.conn.execute(_BUMP_REVISION_SQL)
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -241,23 +277,70 @@ class Store:
         if report.added + report.updated + report.removed >= self.CHECKPOINT_AFTER:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    def save_item(self, item: Item) -> None:
-        """Write one item (new or edited); its place in the order is kept."""
+    def save_item(self, item: Item, *, expected_version: int | None = None) -> int:
+        """Write one item (new or edited); its place in the order is kept. Returns its version.
+
+        With `expected_version`, the write happens only if the stored item is still at that
+        version (optimistic locking: the version read under `BEGIN IMMEDIATE` cannot change
+        before the update); else `VersionConflict` with the stored item. `0` means "new": the
+        id must not exist yet. An unchanged item keeps its version.
+        """
         with self.transaction():
-            row = self.conn.execute("SELECT rowid, position, data FROM items WHERE id = ?", (item.id,)).fetchone()
+            row = self.conn.execute(
+                "SELECT rowid, position, data, version FROM items WHERE id = ?", (item.id,)
+            ).fetchone()
+            stored = 0 if row is None else int(row["version"])
+            if expected_version is not None and expected_version != stored:
+                current = None if row is None else Item.model_validate_json(row["data"])
+                raise VersionConflict(item.id, current, stored, expected_version)
             if row is None:
                 top = self.conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM items").fetchone()[0]
                 first_new_rowid = self._next_rowid()
                 self._insert(item, int(top))
                 self._index_new_rows(first_new_rowid)
-            elif row["data"] != _item_json(item):
+                return 1
+            if row["data"] != _item_json(item):
                 self._update(int(row["rowid"]), item, int(row["position"]))
+                return stored + 1
+            return stored
 
-    def delete_item(self, item_id: str) -> None:
+    def delete_item(self, item_id: str, *, expected_version: int | None = None) -> None:
+        """Remove an item; with `expected_version`, only if it is still at that version (else `VersionConflict`)."""
         with self.transaction():
+            if expected_version is not None:
+                row = self.conn.execute("SELECT data, version FROM items WHERE id = ?", (item_id,)).fetchone()
+                if row is not None and int(row["version"]) != expected_version:
+                    current = Item.model_validate_json(row["data"])
+                    raise VersionConflict(item_id, current, int(row["version"]), expected_version)
             cur = self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
             if cur.rowcount == 0:
                 raise NotFoundError(f"no item with id {item_id!r}")
+
+    def reorder_week(self, week_key: str, ids: list[str]) -> None:
+        """Put the items of the block `week_key` in the order of `ids`, which must name each of
+        them once (else `WeekChanged`: an item was added or moved since the list was read).
+
+        The week's items trade places among the positions they already hold, and in the README
+        layout among the slots they already fill, so nothing outside the week moves. Versions
+        stay: the items' content did not change.
+        """
+        with self.transaction():
+            rows = self.conn.execute(
+                "SELECT id, position FROM items WHERE week_key = ? ORDER BY position, rowid", (week_key,)
+            ).fetchall()
+            current = [r["id"] for r in rows]
+            if sorted(current) != sorted(ids) or len(set(ids)) != len(ids):
+                raise WeekChanged(week_key, current)
+            positions = sorted(int(r["position"]) for r in rows)
+            self.conn.executemany(
+                "UPDATE items SET position = ? WHERE id = ?", [(pos, i) for pos, i in zip(positions, ids, strict=True)]
+            )
+            wanted = set(ids)
+            slots = [int(r[0]) for r in self.conn.execute("SELECT position, item_id FROM layout") if r[1] in wanted]
+            # the first len(slots) items take the slots in order; the rest are placed after them by
+            # `assemble` (items the layout does not hold go after their week's last item, by position)
+            moves = [(i, s) for s, i in zip(sorted(slots), ids, strict=False)]
+            self.conn.executemany("UPDATE layout SET item_id = ? WHERE position = ?", moves)
 
     def _merge(
         self, items: list[Item], report: ImportReport, *, carries_tags: bool, prune: bool, progress: Progress | None
@@ -400,6 +483,26 @@ class Store:
             raise NotFoundError(f"no item with id {item_id!r}")
         return Item.model_validate_json(row["data"])
 
+    def get_versioned(self, item_id: str) -> tuple[Item, int]:
+        """An item by its exact id with its version (what an editor sends back to save it)."""
+        row = self.conn.execute("SELECT data, version FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no item with id {item_id!r}")
+        return Item.model_validate_json(row["data"]), int(row["version"])
+
+    def week_items(self, week_key: str) -> list[tuple[Item, int]]:
+        """The items filed under exactly the block `week_key`, in archive order, with their versions."""
+        sql = "SELECT CAST(data AS BLOB), version FROM items WHERE week_key = ? ORDER BY position, rowid"
+        return [(Item.model_validate_json(r[0]), int(r[1])) for r in self.conn.execute(sql, (week_key,))]
+
+    def week_counts(self) -> list[tuple[str, int]]:
+        """(week key, number of items) of every block, newest first (items without a week: key "")."""
+        sql = (
+            "SELECT week_key, COUNT(*) FROM items GROUP BY week_key"
+            " ORDER BY MAX(year) DESC, MAX(month) DESC, MAX(week_first) DESC, week_key DESC"
+        )
+        return [(str(r[0]), int(r[1])) for r in self.conn.execute(sql)]
+
     def items(
         self,
         *,
@@ -409,13 +512,15 @@ class Store:
         since: tuple[int, int] | None = None,
         until: tuple[int, int] | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[Item]:
-        """Items in archive order, filtered; `week` matches every block that covers one of its weeks."""
+        """Items in archive order, filtered; `week` matches every block that covers one of its weeks.
+        `offset` skips that many in SQL (a page far into a big archive reads only its own rows)."""
         where, params = filter_sql(kind=kind, org=org, week=week, since=since, until=until)
         sql = f"SELECT CAST(i.data AS BLOB) FROM items i {where} ORDER BY i.position, i.rowid"  # see iter_items
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params.extend([-1 if limit is None else limit, offset])
         return [Item.model_validate_json(r[0]) for r in self.conn.execute(sql, params)]
 
     def search(

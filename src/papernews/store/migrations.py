@@ -125,6 +125,93 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        3,
+        "web app: users, sessions, API tokens, the audit log, item versions",
+        """
+        -- Bumped by every write of an item's content: the web app's editors send back the
+        -- version they read, and a stale one is refused (no lost update).
+        ALTER TABLE items ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+
+        CREATE TABLE users (
+            id              INTEGER PRIMARY KEY,
+            name            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash   TEXT NOT NULL,          -- argon2id, PHC string
+            created_at      TEXT NOT NULL
+        );
+
+        -- Only a hash of a session id or a token is stored: a copy of the archive logs no one in.
+        CREATE TABLE sessions (
+            id_hash     TEXT PRIMARY KEY,
+            user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            csrf_token  TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            expires_at  TEXT NOT NULL
+        );
+        CREATE INDEX sessions_user ON sessions(user_id);
+        CREATE INDEX sessions_expiry ON sessions(expires_at);
+
+        CREATE TABLE api_tokens (
+            id            INTEGER PRIMARY KEY,
+            user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name          TEXT NOT NULL,
+            token_hash    TEXT NOT NULL UNIQUE,
+            prefix        TEXT NOT NULL,          -- the first characters, to tell tokens apart in a list
+            created_at    TEXT NOT NULL,
+            last_used_at  TEXT,
+            revoked_at    TEXT
+        );
+        CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens(name) WHERE revoked_at IS NULL;
+
+        -- Who changed what, when. `user` is a name, not a reference: the log outlives the account.
+        CREATE TABLE audit_log (
+            id        INTEGER PRIMARY KEY,
+            at        TEXT NOT NULL,
+            user      TEXT NOT NULL,
+            action    TEXT NOT NULL,
+            item_id   TEXT,
+            detail    TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_log_item ON audit_log(item_id, id);
+
+        -- The key that signs the login form's CSRF cookie; made here, never leaves the server.
+        INSERT INTO meta (key, value) VALUES ('web_secret', lower(hex(randomblob(32))))
+            ON CONFLICT(key) DO NOTHING;
+        """,
+    ),
+    Migration(
+        4,
+        "social posts and newsletter sends: what went out, so a rerun never sends it twice",
+        """
+        -- One row per post of a thread on a target. A row is written `sending` before the
+        -- platform is asked and becomes `posted` (with its remote id) before the next post is
+        -- sent; a `sending` row left behind means the platform may hold the post (a timeout),
+        -- and `papernews thread --post` refuses to go on until the curator has looked.
+        CREATE TABLE social_posts (
+            thread_key   TEXT NOT NULL,            -- `week:2024-09-W03`, `items:<hash of the ids>`
+            target       TEXT NOT NULL,            -- `x`, `bluesky`
+            position     INTEGER NOT NULL,         -- 0: the main post; n: the reply about item n
+            item_id      TEXT,
+            status       TEXT NOT NULL CHECK (status IN ('sending', 'posted', 'failed', 'deleted')),
+            remote_id    TEXT,                     -- the tweet id; the Bluesky record's at:// URI
+            remote_cid   TEXT,                     -- the Bluesky record's CID (reply refs need it)
+            text_sha256  TEXT NOT NULL,
+            posted_at    TEXT,
+            updated_at   TEXT NOT NULL,
+            error        TEXT,
+            PRIMARY KEY (thread_key, target, position)
+        );
+
+        -- One row per recipient an edition was sent to.
+        CREATE TABLE newsletter_sends (
+            edition      TEXT NOT NULL,            -- the week key
+            recipient    TEXT NOT NULL,            -- the address, lower-cased
+            message_id   TEXT NOT NULL,
+            sent_at      TEXT NOT NULL,
+            PRIMARY KEY (edition, recipient)
+        );
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

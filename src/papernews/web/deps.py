@@ -1,0 +1,176 @@
+"""FastAPI dependencies: the archive of a request, who is asking, and the CSRF check.
+
+A request opens one `Store` (`get_store`), closed when the response is done; `current_user`
+reuses it when the route asked for it, else opens its own for the lookup. Who is asking is
+looked up once per request and kept on `request.state`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import cast
+
+from fastapi import HTTPException, Request
+from starlette.datastructures import FormData
+
+from papernews.store import Store
+from papernews.store.users import User
+from papernews.web import security
+from papernews.web.settings import WebSettings
+
+__all__ = [
+    "LoginRequired",
+    "User",
+    "api_user",
+    "csrf_token",
+    "current_user",
+    "get_store",
+    "require_csrf",
+    "require_user",
+    "require_writer",
+]
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+_UNSET = object()
+
+
+class LoginRequired(Exception):
+    """A page needs a logged-in user; the app turns this into a redirect to /login."""
+
+
+def settings_of(request: Request) -> WebSettings:
+    return cast(WebSettings, request.app.state.settings)
+
+
+def get_store(request: Request) -> Iterator[Store]:
+    """One Store per request, closed after the response."""
+    store = Store(settings_of(request).db)
+    request.state.store = store
+    try:
+        yield store
+    finally:
+        request.state.store = None
+        store.close()
+
+
+def _with_store(request: Request) -> tuple[Store, bool]:
+    store = getattr(request.state, "store", None)
+    if isinstance(store, Store):
+        return store, False
+    return Store(settings_of(request).db), True
+
+
+def _session(request: Request) -> tuple[User, str] | None:
+    """(user, CSRF token) of the request's session cookie, looked up once per request."""
+    cached = getattr(request.state, "session", _UNSET)
+    if cached is not _UNSET:
+        return cast("tuple[User, str] | None", cached)
+    sid = request.cookies.get(security.SESSION_COOKIE, "")
+    found = None
+    if sid:
+        store, own = _with_store(request)
+        try:
+            found = security.session_of(store, sid)
+        finally:
+            if own:
+                store.close()
+    request.state.session = found
+    return found
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def current_user(request: Request) -> User | None:
+    """The logged-in user of the session cookie, or None."""
+    found = _session(request)
+    return found[0] if found else None
+
+
+def require_user(request: Request) -> User:
+    """Pages: the logged-in user, else `LoginRequired` (a redirect to /login)."""
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def api_user(request: Request) -> User:
+    """API reads that need a user (the inbox, the history): a Bearer token's user or the
+    session's; 401 otherwise. No CSRF check: a read changes nothing."""
+    secret = _bearer(request)
+    if secret is not None:
+        return _token_user(request, secret)
+    user = current_user(request)
+    if user is None:
+        raise HTTPException(
+            401, "log in, or send an API token (Authorization: Bearer …)", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return user
+
+
+def _token_user(request: Request, secret: str) -> User:
+    store, own = _with_store(request)
+    try:
+        user = security.token_owner(store, secret)
+    finally:
+        if own:
+            store.close()
+    if user is None:
+        raise HTTPException(401, "invalid or revoked API token", headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def require_writer(request: Request) -> User:
+    """API writes: a Bearer token's user, or the session's user with its CSRF header; else 401
+    (403 for a session whose CSRF header is missing or wrong)."""
+    secret = _bearer(request)
+    if secret is not None:
+        return _token_user(request, secret)
+    found = _session(request)
+    if found is None:
+        raise HTTPException(
+            401, "log in, or send an API token (Authorization: Bearer …)", headers={"WWW-Authenticate": "Bearer"}
+        )
+    user, token = found
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent or not security.same(sent, token):
+        raise HTTPException(403, f"missing or wrong CSRF token (header {CSRF_HEADER})")
+    return user
+
+
+async def require_csrf(request: Request) -> None:
+    """Forms and htmx: the `csrf_token` field or `X-CSRF-Token` header must be the session's; 403
+    otherwise (also without a session: a write needs one). Bearer-token requests are exempt: a
+    browser never adds that header by itself, so it cannot be forged across sites."""
+    if _bearer(request) is not None:
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form: FormData = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else ""
+    found = _session(request)
+    if found is None or not sent or not security.same(sent, found[1]):
+        raise HTTPException(403, "missing or wrong CSRF token; reload the page and try again")
+
+
+def csrf_token(request: Request) -> str:
+    """The token forms carry (hidden field `csrf_token`; htmx sends it as `X-CSRF-Token`): the
+    session's, or before login the signed login token (its cookie is set by the login page)."""
+    found = _session(request)
+    if found is not None:
+        return found[1]
+    token = getattr(request.state, "login_csrf", None)
+    if not isinstance(token, str):
+        key = request.app.state.web_secret
+        cookie = request.cookies.get(security.LOGIN_CSRF_COOKIE)
+        valid = cookie is not None and security.login_csrf_valid(key, cookie, cookie)
+        token = cookie if valid and cookie else security.login_csrf_token(key)
+        request.state.login_csrf = token
+    return token
