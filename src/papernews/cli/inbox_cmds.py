@@ -21,10 +21,13 @@ from papernews.cli.params import kind_option as _kind
 from papernews.cli.params import week_option as _week
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from papernews.inbox.decide import Decision
     from papernews.inbox.fetch import SourceReport
     from papernews.inbox.listing import Ranked
     from papernews.inbox.model import InboxCandidate
+    from papernews.store import Store
 
 inbox_app = typer.Typer(
     help="The week's candidates from arXiv, Hugging Face, lab feeds and GitHub releases, ranked by your taste.",
@@ -34,6 +37,7 @@ inbox_app = typer.Typer(
 app.add_typer(inbox_app, name="inbox")
 
 _IDS = typer.Argument(..., help="Candidate ids (or unique prefixes), as `papernews inbox` lists them.")
+_OUTCOMES_JSON = typer.Option(False, "--json", help="Print the outcome per id as JSON.")
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -212,6 +216,14 @@ def _print_decisions(decisions: list[Decision], as_json: bool) -> None:
         raise typer.Exit(1)
 
 
+def _decide(ctx: typer.Context, act: Callable[[Store], list[Decision]], as_json: bool) -> None:
+    """Open the archive, take one decision on the ids, print the outcomes (exit 1 on any error):
+    accept, reject and snooze differ only in the decision, so they share this."""
+    with settings(ctx).store() as store:
+        decisions = act(store)
+    _print_decisions(decisions, as_json)
+
+
 @inbox_app.command("accept")
 def accept(
     ctx: typer.Context,
@@ -231,23 +243,19 @@ def accept(
     week_value, kind_value = _week(week), _kind(kind)
     from papernews.inbox import decide
 
-    with settings(ctx).store() as store:
-        decisions = decide.accept(store, ids, week=week_value, kind=kind_value, org=org, offline=offline)
-    _print_decisions(decisions, as_json)
+    _decide(
+        ctx,
+        lambda store: decide.accept(store, ids, week=week_value, kind=kind_value, org=org, offline=offline),
+        as_json,
+    )
 
 
 @inbox_app.command("reject")
-def reject(
-    ctx: typer.Context,
-    ids: list[str] = _IDS,
-    as_json: bool = typer.Option(False, "--json", help="Print the outcome per id as JSON."),
-) -> None:
+def reject(ctx: typer.Context, ids: list[str] = _IDS, as_json: bool = _OUTCOMES_JSON) -> None:
     """Pass over candidates: they leave the list, and the ranker learns you did not want them."""
     from papernews.inbox import decide
 
-    with settings(ctx).store() as store:
-        decisions = decide.reject(store, ids)
-    _print_decisions(decisions, as_json)
+    _decide(ctx, lambda store: decide.reject(store, ids), as_json)
 
 
 @inbox_app.command("snooze")
@@ -255,12 +263,10 @@ def snooze(
     ctx: typer.Context,
     ids: list[str] = _IDS,
     until: str = typer.Option(None, "--until", help="Back in the list on this day (YYYY-MM-DD; default in 7 days)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the outcome per id as JSON."),
+    as_json: bool = _OUTCOMES_JSON,
 ) -> None:
     """Hide candidates until a later day (a paper to judge when its code is out)."""
     until_day = _date(until, "--until")
     from papernews.inbox import decide
 
-    with settings(ctx).store() as store:
-        decisions = decide.snooze(store, ids, until=until_day)
-    _print_decisions(decisions, as_json)
+    _decide(ctx, lambda store: decide.snooze(store, ids, until=until_day), as_json)

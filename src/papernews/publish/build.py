@@ -188,8 +188,10 @@ def archive_fingerprint(store: Store) -> str:
     return h.hexdigest()
 
 
-def _feed_items(store: Store, items: list[SiteItem]) -> list[Item]:
-    """The newest items the feeds need (the latest overall and per kind), as full items."""
+def feed_items(store: Store, items: list[SiteItem]) -> list[Item]:
+    """The newest items the feeds need (the latest overall and per kind), as full items.
+
+    Public: the app serves the feeds from the archive and must choose the same items."""
     ordered = sorted((it for it in items if it.week), key=lambda i: week_order(i.week), reverse=True)
     wanted: dict[str, None] = {}
     per_kind: dict[str, int] = {}
@@ -228,7 +230,7 @@ def build(
     reuse_exports = writer.state.get("archive") == fingerprint and all((out / n).is_file() for n in EXPORTS)
     export_job = None if reuse_exports else ExportJob(store)
     parts = SiteParts(
-        feed_items=_feed_items(store, items),
+        feed_items=feed_items(store, items),
         charts=charts_job.result if charts_job else [],
         search_shards=search_job.shards if search_job else 1,
         extra_files=export_job.result if export_job else {},

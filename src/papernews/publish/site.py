@@ -100,7 +100,7 @@ class Shell:
         for name, static in zip(self._slots, self._static[1:], strict=True):
             out.append(values[name])
             out.append(static)
-        return b"".join(out).replace(_ROOT_BYTES, _root(path).encode("ascii"))
+        return b"".join(out).replace(_ROOT_BYTES, root_prefix(path).encode("ascii"))
 
 
 _ROOT_BYTES = ROOT.encode("ascii")
@@ -123,10 +123,164 @@ def description_of(item: SiteItem) -> str:
     return (" ".join(item.bullet_texts()) or item.title)[:200]
 
 
-def _root(path: str) -> str:
+def root_prefix(path: str) -> str:
     """Relative prefix from a page at `path` (`a/b/`) to the site root, so the site works under
-    any base path (GitHub Pages project sites) and from the file system."""
+    any base path (GitHub Pages project sites) and from the file system. Public: the app's
+    served pages (`web.pages_site`) must link the same way."""
     return "../" * path.count("/") or "./"
+
+
+def org_name(slug: str, its: Sequence[SiteItem]) -> str:
+    """The heading of an org page: its most used spelling (ties: the greatest, so it is stable)."""
+    spellings = Counter(o for it in its for o in it.orgs if paths.org_slug(o) == slug)
+    return max(spellings, key=lambda o: (spellings[o], o))
+
+
+def page_count(n: int, per_page: int) -> int:
+    """How many pages `n` entries fill, `per_page` a page; an empty list still has its one page."""
+    return max(1, -(-n // per_page))
+
+
+@dataclass
+class Grouped:
+    """The items as the site's lists show them: week blocks (newest first), and per month, org
+    slug (spellings merged) and kind, in list order; items without a week come after the dated
+    ones on their orgs' and kind's pages. One function, so the build (`iter_site`) and the app's
+    served pages (`web.pages_site`) list the same items in the same order."""
+
+    weeks: list[tuple[Week, list[SiteItem]]]
+    by_org: defaultdict[str, list[SiteItem]] = field(default_factory=lambda: defaultdict(list))
+    by_kind: defaultdict[str, list[SiteItem]] = field(default_factory=lambda: defaultdict(list))
+    by_month: defaultdict[tuple[int, int], list[tuple[Week, list[SiteItem]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    @classmethod
+    def of(cls, items: Sequence[SiteItem]) -> Grouped:
+        grouped = cls(weeks_newest_first(items))
+        for week, week_items in grouped.weeks:
+            grouped.by_month[(week.year, week.month)].append((week, week_items))
+            for it in week_items:
+                grouped._file(it)
+        for it in items:  # no week: listed on its orgs' and kind's pages too, after the dated ones
+            if it.week is None:
+                grouped._file(it)
+        return grouped
+
+    def _file(self, it: SiteItem) -> None:
+        for slug in dict.fromkeys(paths.org_slug(o) for o in it.orgs):
+            self.by_org[slug].append(it)
+        if it.kind:
+            self.by_kind[it.kind.value].append(it)
+
+
+class Pages:
+    """How each page of the site is made, as bytes: the build (`iter_site`, every page in turn)
+    and the app (`web.pages_site`, a page when it is asked for) both call these, so a served
+    page is the published page byte for byte. Cards and rows are rendered once per item and
+    kept (`cards`, `rows`; the build clears them when the lists are done)."""
+
+    def __init__(self, site: Site, env: Environment | None = None) -> None:
+        self.site = site
+        self.env = env if env is not None else environment()
+        self.shell = Shell(self.env, site)
+        self.cards: dict[str, bytes] = {}
+        self.rows: dict[str, bytes] = {}
+
+    def card(self, it: SiteItem) -> bytes:
+        card = self.cards.get(it.id)
+        if card is None:
+            card = self.cards[it.id] = card_html(it).encode("utf-8")
+        return card
+
+    def row(self, it: SiteItem) -> bytes:
+        row = self.rows.get(it.id)
+        if row is None:
+            row = self.rows[it.id] = row_html(it).encode("utf-8")
+        return row
+
+    def group(self, title: str, its: list[SiteItem], href: str | None = None) -> Group:
+        return Group(title, [self.card(i) for i in its], href, len(its))
+
+    def compact(self, title: str, its: list[SiteItem], href: str | None = None) -> Group:
+        return Group(title, [self.row(i) for i in its], href, len(its), compact=True)
+
+    def item_page(self, it: SiteItem, related: list[bytes]) -> bytes:
+        """An item's permalink page; `related`: the `<li>`s of `related_items` (the build keeps them)."""
+        return self.shell.page(
+            it.path,
+            title=f"{it.label} · {self.site.title}",
+            description=description_of(it),
+            og_type="article",
+            main=item_main(it, self.card(it), related),
+        )
+
+    def list_page(
+        self,
+        path: str,
+        heading: str,
+        groups: list[Group],
+        *,
+        intro: str | None = None,
+        pages: int = 1,
+        n: int = 1,
+        base: str = "",
+        charts: Sequence[Chart] = (),
+    ) -> bytes:
+        main = list_main(heading, groups, intro=intro, charts=charts, pages=pages, page=n, base=base)
+        title = self.site.title if heading == self.site.title else f"{heading} · {self.site.title}"
+        return self.shell.page(path, title=title, main=main)
+
+    def week_page(self, week: Week, its: list[SiteItem]) -> bytes:
+        return self.list_page(paths.week_path(week), week_title(week), [self.group(f"{len(its)}개 항목", its)])
+
+    def month_page(self, year: int, month: int, blocks: list[tuple[Week, list[SiteItem]]]) -> bytes:
+        groups = [self.compact(w.display_label, g, paths.week_path(w)) for w, g in blocks]
+        return self.list_page(paths.month_path(year, month), f"{year}년 {month}월", groups)
+
+    def paged_page(self, base: str, heading: str, its: list[SiteItem], n: int, n_pages: int) -> bytes:
+        """Page `n` of an org's or kind's list (`base`): one row per item, 100 a page."""
+        chunk = its[(n - 1) * ITEMS_PER_LIST_PAGE : n * ITEMS_PER_LIST_PAGE]
+        return self.list_page(
+            base + paths.home_page_path(n),
+            heading,
+            [self.compact("", chunk)],
+            intro=f"{len(its)}개 항목",
+            pages=n_pages,
+            n=n,
+            base=base,
+        )
+
+    def home_page(
+        self, weeks: list[tuple[Week, list[SiteItem]]], n: int, n_pages: int, charts: Sequence[Chart] = ()
+    ) -> bytes:
+        """Page `n` of the home page: a few weeks a page, newest first (the charts on the first)."""
+        chunk = weeks[(n - 1) * WEEKS_PER_HOME_PAGE : n * WEEKS_PER_HOME_PAGE]
+        groups = [self.group(week_title(w), g, paths.week_path(w)) for w, g in chunk]
+        return self.list_page(
+            paths.home_page_path(n),
+            self.site.title,
+            groups,
+            intro=self.site.description,
+            pages=n_pages,
+            n=n,
+            charts=charts,
+        )
+
+    def template_page(self, path: str, template: str, *, root: str | None = None, **ctx: Any) -> bytes:
+        """A page of its own template (bookmarks, search, 404); `root`: where its links start
+        (default: relative to `path`; the 404 page, served from any depth, links absolutely)."""
+        html = self.env.get_template(template).render(
+            site=self.site,
+            path=path,
+            root=root_prefix(path) if root is None else root,
+            description=self.site.description,
+            og_type="website",
+            head="",
+            main="",
+            **ctx,
+        )
+        return html.encode("utf-8")
 
 
 @dataclass
@@ -142,34 +296,15 @@ class SiteParts:
 def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterator[tuple[str, bytes]]:
     """Every file of the site: item pages first, then the lists; the home page (charts) and the
     exports come last, so the processes drawing and exporting them have the most time."""
-    env = environment()
-    shell = Shell(env, site)
+    pages = Pages(site)
     html_pages: list[str] = []
 
-    def page(path: str, **kw: Any) -> tuple[str, bytes]:
+    def page(path: str, body: bytes) -> tuple[str, bytes]:
         html_pages.append(path)
-        return f"{path}index.html", shell.page(path, **kw)
+        return f"{path}index.html", body
 
-    weeks = weeks_newest_first(items)
-    by_org: dict[str, list[SiteItem]] = defaultdict(list)  # keyed by org slug: spellings merge
-    by_kind: dict[str, list[SiteItem]] = defaultdict(list)
-    by_month: dict[tuple[int, int], list[tuple[Week, list[SiteItem]]]] = defaultdict(list)
-    for week, week_items in weeks:
-        by_month[(week.year, week.month)].append((week, week_items))
-        for it in week_items:
-            for slug in dict.fromkeys(paths.org_slug(o) for o in it.orgs):
-                by_org[slug].append(it)
-            if it.kind:
-                by_kind[it.kind.value].append(it)
-    # no week: listed on its orgs' and kind's pages too, after the dated ones
-    for it in items:
-        if it.week is None:
-            for slug in dict.fromkeys(paths.org_slug(o) for o in it.orgs):
-                by_org[slug].append(it)
-            if it.kind:
-                by_kind[it.kind.value].append(it)
-
-    cards: dict[str, bytes] = {}
+    grouped = Grouped.of(items)
+    weeks = grouped.weeks
     related_lis: dict[str, bytes] = {}
 
     def related_of(other: SiteItem) -> bytes:
@@ -179,103 +314,32 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
         return li
 
     for it in items:  # every item has its permalink, with or without a week
-        card = cards[it.id] = card_html(it).encode("utf-8")
-        yield page(
-            it.path,
-            title=f"{it.label} · {site.title}",
-            description=description_of(it),
-            og_type="article",
-            main=item_main(it, card, [related_of(r) for r in _related(it, by_org)]),
-        )
+        related = [related_of(r) for r in related_items(it, grouped.by_org)]
+        yield page(it.path, pages.item_page(it, related))
     related_lis.clear()
 
-    def list_page(
-        path: str,
-        heading: str,
-        groups: list[Group],
-        *,
-        intro: str | None = None,
-        pages: int = 1,
-        n: int = 1,
-        base: str = "",
-        charts: Sequence[Chart] = (),
-    ) -> tuple[str, bytes]:
-        main = list_main(heading, groups, intro=intro, charts=charts, pages=pages, page=n, base=base)
-        title = site.title if heading == site.title else f"{heading} · {site.title}"
-        return page(path, title=title, main=main)
-
-    def group(title: str, its: list[SiteItem], href: str | None = None) -> Group:
-        return Group(title, [cards[i.id] for i in its], href, len(its))
-
-    rows: dict[str, bytes] = {}
-
-    def row(it: SiteItem) -> bytes:
-        line = rows.get(it.id)
-        if line is None:
-            line = rows[it.id] = row_html(it).encode("utf-8")
-        return line
-
-    def compact(title: str, its: list[SiteItem], href: str | None = None) -> Group:
-        return Group(title, [row(i) for i in its], href, len(its), compact=True)
-
     for week, its in weeks:
-        yield list_page(paths.week_path(week), week_title(week), [group(f"{len(its)}개 항목", its)])
-    for (year, month), blocks in by_month.items():
-        groups = [compact(w.display_label, g, paths.week_path(w)) for w, g in blocks]
-        yield list_page(paths.month_path(year, month), f"{year}년 {month}월", groups)
-    for slug, its in by_org.items():
-        spellings = Counter(o for it in its for o in it.orgs if paths.org_slug(o) == slug)
-        name = max(spellings, key=lambda o: (spellings[o], o))
-        yield from _paged_list(list_page, compact, f"orgs/{slug}/", name, its)
+        yield page(paths.week_path(week), pages.week_page(week, its))
+    for (year, month), blocks in grouped.by_month.items():
+        yield page(paths.month_path(year, month), pages.month_page(year, month, blocks))
+    for slug, its in grouped.by_org.items():
+        yield from _paged_list(page, pages, f"orgs/{slug}/", org_name(slug, its), its)
     for kind in Kind:
         yield from _paged_list(
-            list_page, compact, paths.kind_path(kind), KIND_LABEL[kind.value], by_kind.get(kind.value, [])
+            page, pages, paths.kind_path(kind), KIND_LABEL[kind.value], grouped.by_kind.get(kind.value, [])
         )
     # home: the latest weeks, newest first, a few weeks a page; the charts on the first
     # (last of the lists: the charts are drawn by another process meanwhile)
     charts = parts.charts() if callable(parts.charts) else parts.charts
-    n_pages = max(1, -(-len(weeks) // WEEKS_PER_HOME_PAGE))
+    n_pages = page_count(len(weeks), WEEKS_PER_HOME_PAGE)
     for n in range(1, n_pages + 1):
-        chunk = weeks[(n - 1) * WEEKS_PER_HOME_PAGE : n * WEEKS_PER_HOME_PAGE]
-        groups = [group(week_title(w), g, paths.week_path(w)) for w, g in chunk]
-        yield list_page(
-            paths.home_page_path(n),
-            site.title,
-            groups,
-            intro=site.description,
-            pages=n_pages,
-            n=n,
-            charts=charts if n == 1 else (),
-        )
-    cards.clear()
-    rows.clear()
+        yield page(paths.home_page_path(n), pages.home_page(weeks, n, n_pages, charts if n == 1 else ()))
+    pages.cards.clear()
+    pages.rows.clear()
 
-    def template_page(path: str, template: str, **ctx: Any) -> tuple[str, bytes]:
-        html = env.get_template(template).render(
-            site=site,
-            path=path,
-            root=_root(path),
-            description=site.description,
-            og_type="website",
-            head="",
-            main="",
-            **ctx,
-        )
-        html_pages.append(path)
-        return f"{path}index.html", html.encode("utf-8")
-
-    yield template_page("bookmarks/", "bookmarks.html")
-    yield template_page("search/", "search.html", search_shards=parts.search_shards)
-    not_found = env.get_template("404.html").render(
-        site=site,
-        path="404.html",
-        root=site.base_url,
-        description=site.description,
-        og_type="website",
-        head="",
-        main="",
-    )
-    yield "404.html", not_found.encode("utf-8")
+    yield page("bookmarks/", pages.template_page("bookmarks/", "bookmarks.html"))
+    yield page("search/", pages.template_page("search/", "search.html", search_shards=parts.search_shards))
+    yield "404.html", pages.template_page("404.html", "404.html", root=site.base_url)
     yield from feed_files(parts.feed_items, site).items()
     yield from sitemap_files(site, html_pages)
     yield "robots.txt", feeds.robots_txt(site).encode("utf-8")
@@ -284,8 +348,9 @@ def iter_site(items: Sequence[SiteItem], site: Site, parts: SiteParts) -> Iterat
     yield from (parts.extra_files() if callable(parts.extra_files) else parts.extra_files).items()
 
 
-def _related(item: SiteItem, by_org: dict[str, list[SiteItem]], limit: int = RELATED) -> list[SiteItem]:
-    """Other items of the same orgs, newest first: the cheapest relation the archive knows.
+def related_items(item: SiteItem, by_org: dict[str, list[SiteItem]], limit: int = RELATED) -> list[SiteItem]:
+    """Other items of the same orgs, newest first: the cheapest relation the archive knows
+    (public: the app's item pages relate items as the build does).
 
     The org lists are newest first already, so only their first few entries are looked at:
     an org with 10,000 items costs no more than one with ten."""
@@ -330,20 +395,11 @@ def sitemap_files(site: SiteInfo, pages: list[str]) -> Iterator[tuple[str, bytes
 
 
 def _paged_list(
-    list_page: Any, group: Any, base: str, heading: str, items: list[SiteItem]
+    page: Callable[[str, bytes], tuple[str, bytes]], pages: Pages, base: str, heading: str, items: list[SiteItem]
 ) -> Iterator[tuple[str, bytes]]:
-    n_pages = max(1, -(-len(items) // ITEMS_PER_LIST_PAGE))
+    n_pages = page_count(len(items), ITEMS_PER_LIST_PAGE)
     for n in range(1, n_pages + 1):
-        chunk = items[(n - 1) * ITEMS_PER_LIST_PAGE : n * ITEMS_PER_LIST_PAGE]
-        yield list_page(
-            base + paths.home_page_path(n),
-            heading,
-            [group("", chunk)],
-            intro=f"{len(items)}개 항목",
-            pages=n_pages,
-            n=n,
-            base=base,
-        )
+        yield page(base + paths.home_page_path(n), pages.paged_page(base, heading, items, n, n_pages))
 
 
 def render_site(

@@ -21,10 +21,9 @@ from html import unescape
 from importlib.resources import files
 from typing import Any
 
-from papernews.sources.errors import FetchError
 from papernews.sources.http import HttpClient
 from papernews.sources.options import start_day
-from papernews.sources.registry import Batch, Found, SourceProgress
+from papernews.sources.registry import Batch, Found, SourceProgress, fetch_each
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([,.;:!?])")
@@ -139,22 +138,14 @@ class FeedsSource:
         today: date,
         progress: SourceProgress | None = None,
     ) -> Batch:
-        first = start_day(since, cursor, today).isoformat()
-        batch = Batch(cursor=cursor)
-        for n, spec in enumerate(self.feeds):
-            try:
-                answer = client.get(spec.url, headers={"Accept": FEED_ACCEPT})
-                batch.requests += 1
-                entries = parse_feed(answer.content, spec, self.name, content_type=answer.content_type)
-            except FetchError as e:
-                batch.problems.append(f"{spec.name}: {e}")
-            except ValueError as e:
-                batch.problems.append(f"{spec.name}: {spec.url}: {e}")
-            else:
-                batch.found.extend(f for f in entries if f.published is None or f.published[:10] >= first)
-            if progress is not None:
-                progress(n + 1, len(self.feeds))
-        if len(batch.problems) == len(self.feeds) and self.feeds:
-            raise FetchError(self.name, None, "every feed failed: " + "; ".join(batch.problems))
-        batch.cursor = today.isoformat()
-        return batch
+        return fetch_each(
+            self.feeds,
+            get=lambda spec: client.get(spec.url, headers={"Accept": FEED_ACCEPT}),
+            parse=lambda spec, answer: parse_feed(answer.content, spec, self.name, content_type=answer.content_type),
+            today=today,
+            progress=progress,
+            since=start_day(since, cursor, today).isoformat(),
+            label=lambda spec: spec.name,
+            source=self.name,
+            noun="feed",
+        )

@@ -18,11 +18,10 @@ from datetime import date
 from typing import Any
 
 from papernews.sources.dates import iso_date
-from papernews.sources.errors import FetchError
 from papernews.sources.github import API_VERSION
 from papernews.sources.http import HttpClient
 from papernews.sources.options import positive_int, start_day, str_list
-from papernews.sources.registry import Batch, Found, SourceProgress
+from papernews.sources.registry import Batch, Found, SourceProgress, fetch_each
 
 PER_PAGE = 10
 ABSTRACT_CHARS = 2000  # release notes can run to pages; the start says what changed
@@ -95,26 +94,20 @@ class GithubReleasesSource:
         today: date,
         progress: SourceProgress | None = None,
     ) -> Batch:
-        first = start_day(since, cursor, today).isoformat()
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
         if client.settings.github_token:
             headers["Authorization"] = f"Bearer {client.settings.github_token}"
-        batch = Batch(cursor=cursor)
-        for n, repo in enumerate(self.repos):
-            url = f"{client.settings.github_api.rstrip('/')}/repos/{repo.strip('/')}/releases"
-            try:
-                answer = client.get(url, params={"per_page": str(self.per_repo)}, headers=headers)
-                batch.requests += 1
-                releases = parse_releases(answer.json(), repo, self.name, org=self.orgs.get(repo))
-            except FetchError as e:
-                batch.problems.append(f"{repo}: {e}")
-            except ValueError as e:
-                batch.problems.append(f"{repo}: {e}")
-            else:
-                batch.found.extend(r for r in releases if r.published is None or r.published[:10] >= first)
-            if progress is not None:
-                progress(n + 1, len(self.repos))
-        if self.repos and len(batch.problems) == len(self.repos):
-            raise FetchError(self.name, None, "every repository failed: " + "; ".join(batch.problems))
-        batch.cursor = today.isoformat()
-        return batch
+        api = client.settings.github_api.rstrip("/")
+        return fetch_each(
+            self.repos,
+            get=lambda repo: client.get(
+                f"{api}/repos/{repo.strip('/')}/releases", params={"per_page": str(self.per_repo)}, headers=headers
+            ),
+            parse=lambda repo, answer: parse_releases(answer.json(), repo, self.name, org=self.orgs.get(repo)),
+            today=today,
+            progress=progress,
+            since=start_day(since, cursor, today).isoformat(),
+            label=lambda repo: repo,
+            source=self.name,
+            noun="repository",
+        )

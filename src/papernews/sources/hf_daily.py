@@ -21,10 +21,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from papernews.sources.dates import iso_date
-from papernews.sources.errors import FetchError
 from papernews.sources.http import HttpClient
 from papernews.sources.options import positive_int, start_day
-from papernews.sources.registry import Batch, Found, SourceProgress
+from papernews.sources.registry import Batch, Found, SourceProgress, fetch_each
 
 _ARXIV_ID_RE = re.compile(r"^\d{4}\.\d{4,5}$")
 MAX_DAYS = 31  # a first run with an old --since should not make hundreds of requests
@@ -89,15 +88,11 @@ class HfDailySource:
         first = max(start_day(since, cursor, today), today - timedelta(days=self.max_days - 1))
         days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
         url = f"{client.settings.hf_api.rstrip('/')}/daily_papers"
-        batch = Batch(cursor=cursor)
-        for n, day in enumerate(days):
-            answer = client.get(url, params={"date": day.isoformat()})
-            batch.requests += 1
-            try:
-                batch.found.extend(parse_daily_papers(answer.json(), self.name))
-            except ValueError as exc:
-                raise FetchError(answer.url, answer.status, str(exc)) from exc
-            if progress is not None:
-                progress(n + 1, len(days))
-        batch.cursor = today.isoformat()
-        return batch
+        # one day's answer is the same API as the others': a bad one fails the source (no `label`)
+        return fetch_each(
+            days,
+            get=lambda day: client.get(url, params={"date": day.isoformat()}),
+            parse=lambda day, answer: parse_daily_papers(answer.json(), self.name),
+            today=today,
+            progress=progress,
+        )

@@ -12,13 +12,14 @@ done by pure functions in each kind's module, so tests feed them fixture files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from papernews.errors import InputError
-from papernews.sources.http import HttpClient
+from papernews.sources.errors import FetchError
+from papernews.sources.http import Fetched, HttpClient
 
 # progress(done, total): total None while a source does not yet know how much there is
 SourceProgress = Callable[[int, int | None], None]
@@ -70,6 +71,59 @@ class Source(Protocol):
         today: date,
         progress: SourceProgress | None = None,
     ) -> Batch: ...
+
+
+T = TypeVar("T")
+
+
+def fetch_each(
+    targets: Sequence[T],
+    *,
+    get: Callable[[T], Fetched],
+    parse: Callable[[T, Fetched], Iterable[Found]],
+    today: date,
+    progress: SourceProgress | None = None,
+    since: str | None = None,
+    label: Callable[[T], str] | None = None,
+    source: str = "",
+    noun: str = "target",
+) -> Batch:
+    """One request per target (a feed, a repository, a day), parsed, counted and reported as it goes.
+
+    The kinds that read a list of endpoints wrote this loop each; here it is once, so they count
+    requests, report progress, drop finds published before `since` (ISO date; undated ones are
+    kept) and set the cursor (today) the same way. A request counts once it was answered.
+
+    With `label`, a target that fails (a FetchError, or a ValueError from `parse`, named with the
+    URL that answered) becomes a problem of the batch under its label and the others are still
+    read; when every target failed, the source (`source`, its name) fails with "every `noun`
+    failed" and the problems. Without `label` the first failure fails the source, a ValueError as the
+    FetchError of the answer it came from.
+    """
+    batch = Batch(cursor=today.isoformat())
+    for n, target in enumerate(targets):
+        answer: Fetched | None = None
+        try:
+            answer = get(target)
+            batch.requests += 1
+            found = list(parse(target, answer))
+        except FetchError as e:
+            if label is None:
+                raise
+            batch.problems.append(f"{label(target)}: {e}")
+        except ValueError as e:
+            if answer is None:
+                raise
+            if label is None:
+                raise FetchError(answer.url, answer.status, str(e)) from e
+            batch.problems.append(f"{label(target)}: {answer.url}: {e}")
+        else:
+            batch.found.extend(f for f in found if since is None or f.published is None or f.published[:10] >= since)
+        if progress is not None:
+            progress(n + 1, len(targets))
+    if targets and len(batch.problems) == len(targets):
+        raise FetchError(source, None, f"every {noun} failed: " + "; ".join(batch.problems))
+    return batch
 
 
 SourceFactory = Callable[[str, Mapping[str, Any]], Source]

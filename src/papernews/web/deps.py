@@ -8,6 +8,7 @@ looked up once per request and kept on `request.state`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import cast
 
 from fastapi import HTTPException, Request
@@ -54,11 +55,19 @@ def get_store(request: Request) -> Iterator[Store]:
         store.close()
 
 
-def _with_store(request: Request) -> tuple[Store, bool]:
+@contextmanager
+def _request_store(request: Request) -> Iterator[Store]:
+    """The request's Store when the route opened one (`get_store`), else one opened for this
+    lookup and closed after it: the session and the token lookups both need this, so it is here once."""
     store = getattr(request.state, "store", None)
     if isinstance(store, Store):
-        return store, False
-    return Store(settings_of(request).db), True
+        yield store
+        return
+    own = Store(settings_of(request).db)
+    try:
+        yield own
+    finally:
+        own.close()
 
 
 def _session(request: Request) -> tuple[User, str] | None:
@@ -69,12 +78,8 @@ def _session(request: Request) -> tuple[User, str] | None:
     sid = request.cookies.get(security.SESSION_COOKIE, "")
     found = None
     if sid:
-        store, own = _with_store(request)
-        try:
+        with _request_store(request) as store:
             found = security.session_of(store, sid)
-        finally:
-            if own:
-                store.close()
     request.state.session = found
     return found
 
@@ -98,27 +103,30 @@ def require_user(request: Request) -> User:
     return user
 
 
-def api_user(request: Request) -> User:
-    """API reads that need a user (the inbox, the history): a Bearer token's user or the
-    session's; 401 otherwise. No CSRF check: a read changes nothing."""
+def _api_caller(request: Request) -> tuple[User, str | None]:
+    """Who calls the API: a Bearer token's user (no CSRF token: a browser never sends that header
+    by itself), else the session's user with its CSRF token; 401 for neither. API reads and
+    writes authenticate alike and differ only in the CSRF check, so both start here."""
     secret = _bearer(request)
     if secret is not None:
-        return _token_user(request, secret)
-    user = current_user(request)
-    if user is None:
+        return _token_user(request, secret), None
+    found = _session(request)
+    if found is None:
         raise HTTPException(
             401, "log in, or send an API token (Authorization: Bearer …)", headers={"WWW-Authenticate": "Bearer"}
         )
-    return user
+    return found
+
+
+def api_user(request: Request) -> User:
+    """API reads that need a user (the inbox, the history): a Bearer token's user or the
+    session's; 401 otherwise. No CSRF check: a read changes nothing."""
+    return _api_caller(request)[0]
 
 
 def _token_user(request: Request, secret: str) -> User:
-    store, own = _with_store(request)
-    try:
+    with _request_store(request) as store:
         user = security.token_owner(store, secret)
-    finally:
-        if own:
-            store.close()
     if user is None:
         raise HTTPException(401, "invalid or revoked API token", headers={"WWW-Authenticate": "Bearer"})
     return user
@@ -127,18 +135,11 @@ def _token_user(request: Request, secret: str) -> User:
 def require_writer(request: Request) -> User:
     """API writes: a Bearer token's user, or the session's user with its CSRF header; else 401
     (403 for a session whose CSRF header is missing or wrong)."""
-    secret = _bearer(request)
-    if secret is not None:
-        return _token_user(request, secret)
-    found = _session(request)
-    if found is None:
-        raise HTTPException(
-            401, "log in, or send an API token (Authorization: Bearer …)", headers={"WWW-Authenticate": "Bearer"}
-        )
-    user, token = found
-    sent = request.headers.get(CSRF_HEADER, "")
-    if not sent or not security.same(sent, token):
-        raise HTTPException(403, f"missing or wrong CSRF token (header {CSRF_HEADER})")
+    user, token = _api_caller(request)
+    if token is not None:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent or not security.same(sent, token):
+            raise HTTPException(403, f"missing or wrong CSRF token (header {CSRF_HEADER})")
     return user
 
 

@@ -132,6 +132,12 @@ def _add_options(week: str, kind: str) -> tuple[Week | None, Kind | None]:
     return chosen_week, chosen_kind
 
 
+def _add_error(e: PapernewsError) -> str:
+    """What the add page says when previewing or adding fails: the curator's own mistake in its
+    words (no `<input>:` location, the URLs are one box), anything else (the network) in full."""
+    return e.message if isinstance(e, InputError) else str(e)
+
+
 @router.get("/add")
 def add_form(request: Request, user: UserDep) -> Response:
     return render(request, "admin_add.html", {"section": "add", "user": user, "urls": ""})
@@ -149,7 +155,7 @@ def add_preview(
     try:
         context["previews"] = service.preview_urls(_urls(urls), settings_of(request), store)
     except PapernewsError as e:
-        context["error"] = e.message if isinstance(e, InputError) else str(e)
+        context["error"] = _add_error(e)
     return render(request, "_add_preview.html" if is_htmx(request) else "admin_add.html", context)
 
 
@@ -170,7 +176,7 @@ def add(
             _urls(urls), settings_of(request), store, user=user.name, week=chosen_week, kind=chosen_kind
         )
     except PapernewsError as e:
-        context["error"] = e.message if isinstance(e, InputError) else str(e)
+        context["error"] = _add_error(e)
         return render(request, "admin_add.html", context, 400)
     context["results"] = results
     context["urls"] = ""

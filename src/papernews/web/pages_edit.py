@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from papernews.errors import InputError, NotFoundError, PapernewsError
@@ -56,6 +56,17 @@ MarkdownField = Annotated[str, Form(max_length=MAX_MARKDOWN)]
 WeekField = Annotated[str, Form(max_length=40)]
 TagsField = Annotated[str, Form(max_length=2000)]
 VersionField = Annotated[int, Form(ge=0)]
+
+
+def edit_form(
+    version: VersionField, markdown: MarkdownField = "", week: WeekField = "", tags: TagsField = ""
+) -> EditForm:
+    """The editor's fields as one `EditForm`: a dependency, so save, preview and draft (which all
+    post the whole form) declare its fields and their limits once."""
+    return EditForm(markdown, week, tags, version)
+
+
+FormDep = Annotated[EditForm, Depends(edit_form)]
 
 
 def edited_item(base: Item, form: EditForm) -> Item:
@@ -128,25 +139,15 @@ def edit(request: Request, item_id: str, store: StoreDep, user: UserDep, saved: 
 
 
 @router.post("/{item_id}", dependencies=CSRF)
-def save(
-    request: Request,
-    item_id: str,
-    store: StoreDep,
-    user: UserDep,
-    version: VersionField,
-    markdown: MarkdownField = "",
-    week: WeekField = "",
-    tags: TagsField = "",
-) -> Response:
+def save(request: Request, item_id: str, store: StoreDep, user: UserDep, form: FormDep) -> Response:
     """Save the form if the item is still at the version it was read at, else 409 with both texts."""
-    form = EditForm(markdown, week, tags, version)
     try:
         base, _ = service.get_item(store, item_id)
     except NotFoundError:
         return _missing(request, user, item_id)
     try:
         item = edited_item(base, form)
-        new_version = service.save_item(store, item, expected_version=version, user=user.name)
+        new_version = service.save_item(store, item, expected_version=form.version, user=user.name)
     except InputError as e:
         return _page(request, user, base, form, status=422, error=input_message(e), store=store)
     except VersionConflict as e:
@@ -172,18 +173,8 @@ def conflict_page(
 
 
 @router.post("/{item_id}/preview", dependencies=CSRF)
-def preview(
-    request: Request,
-    item_id: str,
-    store: StoreDep,
-    user: UserDep,
-    version: VersionField,
-    markdown: MarkdownField = "",
-    week: WeekField = "",
-    tags: TagsField = "",
-) -> Response:
+def preview(request: Request, item_id: str, store: StoreDep, user: UserDep, form: FormDep) -> Response:
     """The live preview (htmx, debounced as the curator types); the whole page without JS."""
-    form = EditForm(markdown, week, tags, version)
     try:
         base, _ = service.get_item(store, item_id)
     except NotFoundError:
@@ -194,18 +185,8 @@ def preview(
 
 
 @router.post("/{item_id}/draft", dependencies=CSRF)
-def draft(
-    request: Request,
-    item_id: str,
-    store: StoreDep,
-    user: UserDep,
-    version: VersionField,
-    markdown: MarkdownField = "",
-    week: WeekField = "",
-    tags: TagsField = "",
-) -> Response:
+def draft(request: Request, item_id: str, store: StoreDep, user: UserDep, form: FormDep) -> Response:
     """Summary bullets drafted (the configured LLM, else the offline draft) into the form, unsaved."""
-    form = EditForm(markdown, week, tags, version)
     try:
         base, _ = service.get_item(store, item_id)
     except NotFoundError:

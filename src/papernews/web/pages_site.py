@@ -19,7 +19,7 @@ import functools
 import os
 import threading
 import time
-from collections import Counter, OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -27,24 +27,21 @@ from pathlib import Path
 from markupsafe import escape
 
 from papernews.archive import export_bytes
-from papernews.model import Kind, Week
+from papernews.model import Kind
 from papernews.publish import paths
-from papernews.publish.build import _feed_items  # the build's own choice of feed items
-from papernews.publish.cards import KIND_LABEL, ROOT, card_html, item_main, related_li, row_html
-from papernews.publish.lists import Group, list_main
+from papernews.publish.build import feed_items  # the build's own choice of feed items
+from papernews.publish.cards import KIND_LABEL, ROOT, related_li
 from papernews.publish.site import (
     ITEMS_PER_LIST_PAGE,
     STATIC,
     WEEKS_PER_HOME_PAGE,
-    Shell,
+    Grouped,
+    Pages,
     Site,
-    _related,  # the build's relation of items: same orgs, newest first
-    _root,
-    description_of,
-    environment,
     feed_files,
-    week_title,
-    weeks_newest_first,
+    org_name,
+    page_count,
+    related_items,  # the build's relation of items: same orgs, newest first
 )
 from papernews.publish.view import SiteItem, load_site_items
 from papernews.store import Store
@@ -90,63 +87,42 @@ class PublicSite:
         self.site = site
         self.revision = revision
         self.items = list(items)
-        self.env = environment()
-        self.shell = Shell(self.env, site)
+        self.pages = Pages(site)  # the build's page makers; cards and rows kept for this revision
         self.by_id = {it.id: it for it in self.items}
-        self.weeks = weeks_newest_first(self.items)
-        self.by_org: dict[str, list[SiteItem]] = defaultdict(list)
-        self._by_kind: dict[str, list[SiteItem]] = defaultdict(list)
-        self._by_month: dict[tuple[int, int], list[tuple[Week, list[SiteItem]]]] = defaultdict(list)
-        self._group_like_the_build()
-        self._cards: dict[str, bytes] = {}
-        self._rows: dict[str, bytes] = {}
+        self.grouped = Grouped.of(self.items)  # the build's grouping, in its order
         self._pages = _Lru(PAGE_CACHE_SIZE)
         self._files: dict[str, bytes] = {}
         self._files_lock = threading.Lock()
         self._feeds_made = False
         self._routes = self._route_table()
 
-    # --- the build's grouping (`iter_site`), kept in its order ---------------------------------
-
-    def _group_like_the_build(self) -> None:
-        for week, week_items in self.weeks:
-            self._by_month[(week.year, week.month)].append((week, week_items))
-            for it in week_items:
-                self._file_under_org_and_kind(it)
-        for it in self.items:  # no week: after the dated ones, as the build lists them
-            if it.week is None:
-                self._file_under_org_and_kind(it)
-
-    def _file_under_org_and_kind(self, it: SiteItem) -> None:
-        for slug in dict.fromkeys(paths.org_slug(o) for o in it.orgs):
-            self.by_org[slug].append(it)
-        if it.kind:
-            self._by_kind[it.kind.value].append(it)
-
     def _route_table(self) -> dict[str, Callable[[], bytes]]:
         """Path (relative, as the build writes it, without `index.html`) → how to make the page."""
+        pages, grouped = self.pages, self.grouped
         routes: dict[str, Callable[[], bytes]] = {}
         for it in self.items:
             routes[it.path] = functools.partial(self._item_page, it)
-        for week, its in self.weeks:
-            routes[paths.week_path(week)] = functools.partial(self._week_page, week, its)
-        for (year, month), blocks in self._by_month.items():
-            routes[paths.month_path(year, month)] = functools.partial(self._month_page, year, month, blocks)
-        for slug, its in self.by_org.items():
-            name = _org_name(slug, its)
-            self._add_paged(routes, f"orgs/{slug}/", name, its)
+        for week, its in grouped.weeks:
+            routes[paths.week_path(week)] = functools.partial(pages.week_page, week, its)
+        for (year, month), blocks in grouped.by_month.items():
+            routes[paths.month_path(year, month)] = functools.partial(pages.month_page, year, month, blocks)
+        for slug, its in grouped.by_org.items():
+            self._add_paged(routes, f"orgs/{slug}/", org_name(slug, its), its)
         for kind in Kind:
-            self._add_paged(routes, paths.kind_path(kind), KIND_LABEL[kind.value], self._by_kind.get(kind.value, []))
-        n_pages = max(1, -(-len(self.weeks) // WEEKS_PER_HOME_PAGE))
+            self._add_paged(routes, paths.kind_path(kind), KIND_LABEL[kind.value], grouped.by_kind.get(kind.value, []))
+        n_pages = page_count(len(grouped.weeks), WEEKS_PER_HOME_PAGE)
         for n in range(1, n_pages + 1):
-            routes[paths.home_page_path(n)] = functools.partial(self._home_page, n, n_pages)
-        routes["bookmarks/"] = functools.partial(self._template_page, "bookmarks/", "bookmarks.html")
+            # the home page without the charts: drawing them (matplotlib) is the build's job
+            routes[paths.home_page_path(n)] = functools.partial(pages.home_page, grouped.weeks, n, n_pages)
+        routes["bookmarks/"] = functools.partial(pages.template_page, "bookmarks/", "bookmarks.html")
         return routes
 
     def _add_paged(self, routes: dict[str, Callable[[], bytes]], base: str, heading: str, its: list[SiteItem]) -> None:
-        n_pages = max(1, -(-len(its) // ITEMS_PER_LIST_PAGE))
+        n_pages = page_count(len(its), ITEMS_PER_LIST_PAGE)
         for n in range(1, n_pages + 1):
-            routes[base + paths.home_page_path(n)] = functools.partial(self._paged_page, base, heading, its, n, n_pages)
+            routes[base + paths.home_page_path(n)] = functools.partial(
+                self.pages.paged_page, base, heading, its, n, n_pages
+            )
 
     # --- pages ----------------------------------------------------------------------------------
 
@@ -169,108 +145,20 @@ class PublicSite:
     def keep(self, key: str, body: bytes) -> None:
         self._pages.put(key, body)
 
-    def card(self, it: SiteItem) -> bytes:
-        card = self._cards.get(it.id)
-        if card is None:
-            card = self._cards[it.id] = card_html(it).encode("utf-8")
-        return card
-
-    def _row(self, it: SiteItem) -> bytes:
-        row = self._rows.get(it.id)
-        if row is None:
-            row = self._rows[it.id] = row_html(it).encode("utf-8")
-        return row
-
-    def _group(self, title: str, its: list[SiteItem], href: str | None = None) -> Group:
-        return Group(title, [self.card(i) for i in its], href, len(its))
-
-    def _compact(self, title: str, its: list[SiteItem], href: str | None = None) -> Group:
-        return Group(title, [self._row(i) for i in its], href, len(its), compact=True)
-
-    def _list_page(
-        self,
-        path: str,
-        heading: str,
-        groups: list[Group],
-        *,
-        intro: str | None = None,
-        pages: int = 1,
-        n: int = 1,
-        base: str = "",
-    ) -> bytes:
-        main = list_main(heading, groups, intro=intro, pages=pages, page=n, base=base)
-        title = self.site.title if heading == self.site.title else f"{heading} · {self.site.title}"
-        return self.shell.page(path, title=title, main=main)
-
     def _item_page(self, it: SiteItem) -> bytes:
-        related = [related_li(r) for r in _related(it, self.by_org)]
-        return self.shell.page(
-            it.path,
-            title=f"{it.label} · {self.site.title}",
-            description=description_of(it),
-            og_type="article",
-            main=item_main(it, self.card(it), related),
-        )
-
-    def _week_page(self, week: Week, its: list[SiteItem]) -> bytes:
-        return self._list_page(paths.week_path(week), week_title(week), [self._group(f"{len(its)}개 항목", its)])
-
-    def _month_page(self, year: int, month: int, blocks: list[tuple[Week, list[SiteItem]]]) -> bytes:
-        groups = [self._compact(w.display_label, g, paths.week_path(w)) for w, g in blocks]
-        return self._list_page(paths.month_path(year, month), f"{year}년 {month}월", groups)
-
-    def _paged_page(self, base: str, heading: str, its: list[SiteItem], n: int, n_pages: int) -> bytes:
-        chunk = its[(n - 1) * ITEMS_PER_LIST_PAGE : n * ITEMS_PER_LIST_PAGE]
-        return self._list_page(
-            base + paths.home_page_path(n),
-            heading,
-            [self._compact("", chunk)],
-            intro=f"{len(its)}개 항목",
-            pages=n_pages,
-            n=n,
-            base=base,
-        )
-
-    def _home_page(self, n: int, n_pages: int) -> bytes:
-        """The home page without the charts: drawing them (matplotlib) is the build's job."""
-        chunk = self.weeks[(n - 1) * WEEKS_PER_HOME_PAGE : n * WEEKS_PER_HOME_PAGE]
-        groups = [self._group(week_title(w), g, paths.week_path(w)) for w, g in chunk]
-        return self._list_page(
-            paths.home_page_path(n), self.site.title, groups, intro=self.site.description, pages=n_pages, n=n
-        )
-
-    def _template_page(self, path: str, template: str) -> bytes:
-        html = self.env.get_template(template).render(
-            site=self.site,
-            path=path,
-            root=_root(path),
-            description=self.site.description,
-            og_type="website",
-            head="",
-            main="",
-        )
-        return html.encode("utf-8")
+        return self.pages.item_page(it, [related_li(r) for r in related_items(it, self.grouped.by_org)])
 
     def not_found(self, root: str) -> bytes:
         """The site's 404 page; `root`: where this server serves the site (its links are absolute)."""
-        html = self.env.get_template("404.html").render(
-            site=self.site,
-            path="404.html",
-            root=root,
-            description=self.site.description,
-            og_type="website",
-            head="",
-            main="",
-        )
-        return html.encode("utf-8")
+        return self.pages.template_page("404.html", "404.html", root=root)
 
     def search_page(self, query: str, kind: str | None, found: list[str] | None, total: int) -> bytes:
         """Search served from the archive's full-text index: the static site's search page needs
         Pagefind's files, which only the build writes. `found`: ids best first, None before a query."""
-        cards = None if found is None else [self.card(self.by_id[i]) for i in found if i in self.by_id]
+        cards = None if found is None else [self.pages.card(self.by_id[i]) for i in found if i in self.by_id]
         main = search_main(query, kind, cards, total)
         title = f"“{query}” 검색 · {self.site.title}" if query else f"검색 · {self.site.title}"
-        return self.shell.page("search/", title=title, main=main, head=SEARCH_HEAD)
+        return self.pages.shell.page("search/", title=title, main=main, head=SEARCH_HEAD)
 
     # --- files beside the pages -----------------------------------------------------------------
 
@@ -286,7 +174,7 @@ class PublicSite:
             if name == "items.json":
                 self._files[name] = export_bytes(store, ["json"])["json"]
             elif name.rsplit("/", 1)[-1] in FEED_TYPES and not self._feeds_made:
-                self._files.update(feed_files(_feed_items(store, self.items), self.site))
+                self._files.update(feed_files(feed_items(store, self.items), self.site))
                 self._feeds_made = True
             return self._files.get(name)
 
@@ -299,12 +187,6 @@ def asset(name: str) -> bytes | None:
 @functools.cache
 def _asset_bytes(name: str) -> bytes:
     return (resources.files("papernews.publish") / "static" / name).read_bytes()
-
-
-def _org_name(slug: str, its: list[SiteItem]) -> str:
-    """The heading of an org page: its most used spelling (as the build names it)."""
-    spellings = Counter(o for it in its for o in it.orgs if paths.org_slug(o) == slug)
-    return max(spellings, key=lambda o: (spellings[o], o))
 
 
 def search_main(query: str, kind: str | None, cards: list[bytes] | None, total: int) -> bytes:
