@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from browser_support import launch_chromium
 from papernews.formats.markdown import Document, parse
 from papernews.store import Store
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -53,3 +58,11 @@ def archive(tmp_path: Path, seed_doc: Document) -> Iterator[Store]:
     with Store(tmp_path / "archive.db") as s:
         s.import_document(seed_doc)
         yield s
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one per browser test module (each module calls
+    `browser_support.require_chromium()` first, so it is only asked for when it can start)."""
+    with launch_chromium() as b:
+        yield b

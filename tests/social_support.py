@@ -10,17 +10,21 @@ import hmac
 import json
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
+import pytest
 import regex
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from papernews.cli import app
+from papernews.formats.markdown import Document
+from papernews.store import Store
 
 runner = CliRunner()
 
@@ -234,4 +238,21 @@ class FakeBluesky:
 
 def write_config(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def use_config(monkeypatch: pytest.MonkeyPatch, path: Path, text: str, *, also_unset: Iterable[str] = ()) -> Path:
+    """`text` as the papernews.toml the CLI reads (`PAPERNEWS_CONFIG`), with none of the
+    developer's own secrets (`SECRET_ENV`, and `also_unset`) leaking into the test."""
+    for name in (*SECRET_ENV, *also_unset):
+        monkeypatch.delenv(name, raising=False)
+    config = write_config(path, text)
+    monkeypatch.setenv("PAPERNEWS_CONFIG", str(config))
+    return config
+
+
+def seed_archive(path: Path, doc: Document) -> Path:
+    """`doc` imported into a new archive file at `path`, closed again: what `run(..., db=path)` opens."""
+    with Store(path) as store:
+        store.import_document(doc)
     return path

@@ -11,10 +11,11 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from http_support import ATOM
+from http_support import FIXTURES as HTTP_FIXTURES
+
 HERE = Path(__file__).parent
-HTTP_FIXTURES = HERE / "fixtures" / "http"
 LLM_FIXTURES = HERE / "fixtures" / "llm"
-ATOM = "application/atom+xml; charset=utf-8"
 LORA = "https://arxiv.org/abs/2106.09685"  # not in the seed; arXiv HTML recorded
 ATTENTION = "https://arxiv.org/abs/1706.03762"  # not in the seed; no HTML (404), abstract from the API
 
@@ -66,9 +67,3 @@ def serve_arxiv(server: HTTPServer) -> None:
     server.expect_request("/api/query").respond_with_data(
         (HTTP_FIXTURES / "arxiv-3ids.xml").read_bytes(), content_type=ATOM
     )
-
-
-def no_sleep(seconds: float) -> None:
-    """Rate limits are the HTTP tests' business."""
-
-

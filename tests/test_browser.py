@@ -8,36 +8,19 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from browser_support import require_chromium, watched_page
+from browser_support import shot as _shot
 from papernews.formats.markdown import parse
 from papernews.publish.build import build
 from papernews.publish.site import Site
 from papernews.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("/usr/bin/chromium is missing: `make test` installs it")
-    pytest.skip("Debian's chromium is not installed (make test installs it)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+require_chromium()
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -60,30 +43,10 @@ def site_url(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Iterat
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.errors = errors
-    yield pg
-    context.close()
-    assert errors == [], f"console errors: {errors}"
-
-
-def _shot(pg: object, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)  # type: ignore[attr-defined]
+    with watched_page(browser, viewport={"width": 1200, "height": 900}) as pg:  # type: ignore[arg-type]
+        yield pg
 
 
 def test_home_renders(page: object, site_url: str) -> None:

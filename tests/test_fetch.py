@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from http_support import ATOM, fixture, local_client
 from papernews.model import ItemMeta
 from papernews.sources import (
     ArxivMeta,
     FetchError,
     HfMeta,
     HttpClient,
-    HttpSettings,
     PageMeta,
     RepoMeta,
     fetch_arxiv,
@@ -33,29 +32,12 @@ from papernews.sources import (
 from papernews.sources.charset import declared_encoding
 from papernews.sources.dates import iso_date
 
-FIXTURES = Path(__file__).parent / "fixtures" / "http"
-ATOM = "application/atom+xml; charset=utf-8"
 STAMP = "2024-09-20T09:00:00Z"
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def no_sleep(seconds: float) -> None:
-    """Waits are the HTTP tests' business; here they would only slow the suite."""
 
 
 @pytest.fixture
 def client(httpserver: HTTPServer) -> Iterator[HttpClient]:
-    s = HttpSettings(
-        allow_private=True,  # pytest-httpserver listens on localhost
-        arxiv_api=httpserver.url_for("/api/query"),
-        github_api=httpserver.url_for("/"),
-        hf_api=httpserver.url_for("/api"),
-        github_token="ghp_test",
-    )
-    with HttpClient(s, sleep=no_sleep) as c:
+    with local_client(httpserver, github_token="ghp_test") as c:
         yield c
 
 

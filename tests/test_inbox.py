@@ -15,6 +15,7 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from werkzeug import Request, Response
 
+from http_support import ATOM, fixture, local_client
 from papernews.cli import app
 from papernews.inbox import decide
 from papernews.inbox.fetch import fetch_sources, to_candidate
@@ -28,19 +29,9 @@ from papernews.sources.registry import Found, Source
 from papernews.store import Store
 from papernews.store import inbox as table
 
-FIXTURES = Path(__file__).parent / "fixtures" / "http"
 POOLS = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-pools"
-ATOM = "application/atom+xml; charset=utf-8"
 TODAY = date(2024, 9, 20)
 SINCE = date(2024, 9, 13)
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def no_sleep(seconds: float) -> None:
-    """No real waits: rate limits and retries are tests/test_http.py's business."""
 
 
 def serve(httpserver: HTTPServer) -> None:
@@ -63,13 +54,7 @@ def serve(httpserver: HTTPServer) -> None:
 @pytest.fixture
 def client(httpserver: HTTPServer) -> Iterator[HttpClient]:
     serve(httpserver)
-    s = HttpSettings(
-        allow_private=True,
-        arxiv_api=httpserver.url_for("/api/query"),
-        github_api=httpserver.url_for("/"),
-        hf_api=httpserver.url_for("/api"),
-    )
-    with HttpClient(s, sleep=no_sleep) as c:
+    with local_client(httpserver) as c:
         yield c
 
 
@@ -118,10 +103,7 @@ def test_a_failing_source_does_not_stop_the_others(archive: Store, httpserver: H
     httpserver.expect_request("/api/daily_papers").respond_with_data(
         fixture("hf-daily-papers.json"), content_type="application/json"
     )
-    s = HttpSettings(
-        allow_private=True, arxiv_api=httpserver.url_for("/api/query"), hf_api=httpserver.url_for("/api"), retries=1
-    )
-    with HttpClient(s, sleep=no_sleep) as client:
+    with local_client(httpserver, retries=1) as client:
         sources: list[Source] = [ArxivListingSource(name="arxiv", categories=["cs.CL"]), HfDailySource(name="hf")]
         reports = fetch_sources(archive, sources, client, since=TODAY, today=TODAY)
     assert reports[0].error is not None and "500" in reports[0].error

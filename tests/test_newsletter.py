@@ -25,8 +25,7 @@ from papernews.formats.markdown import Document
 from papernews.model import Bullet, Item, Kind, Week
 from papernews.newsletter import build_edition, build_message, parse_recipients, render
 from papernews.publish.feeds import SiteInfo
-from papernews.store import Store
-from social_support import SECRET_ENV, run, write_config
+from social_support import run, seed_archive, use_config, write_config
 
 WEEK = Week.parse_key("2024-09-W03")
 SITE = SiteInfo(base_url="https://news.example.org/")
@@ -225,28 +224,23 @@ def smtp(tmp_path: Path) -> Iterator[tuple[Inbox, int, Path]]:
 
 @pytest.fixture
 def db(tmp_path: Path, seed_doc: Document) -> Path:
-    path = tmp_path / "archive.db"
-    with Store(path) as s:
-        s.import_document(seed_doc)
-    return path
+    return seed_archive(tmp_path / "archive.db", seed_doc)
 
 
 @pytest.fixture
 def configured(smtp: tuple[Inbox, int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Inbox, Path]:
     inbox, port, cafile = smtp
-    for name in SECRET_ENV:
-        monkeypatch.delenv(name, raising=False)
     (tmp_path / "recipients.txt").write_text(
         "# the readers\nalice@example.org\nBob <bob@example.org>\n", encoding="utf-8"
     )
-    config = write_config(
+    use_config(
+        monkeypatch,
         tmp_path / "papernews.toml",
         '[site]\nbase_url = "https://news.example.org/"\n'
         '[newsletter]\nfrom = "NLP Paper News <news@example.org>"\nreply_to = "curator@example.org"\n'
         'recipients = "recipients.txt"\nunsubscribe = "mailto:news+off@example.org"\n'
         f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nuser = "{USER}"\ncafile = "{cafile.name}"\ntimeout = 10\n',
     )
-    monkeypatch.setenv("PAPERNEWS_CONFIG", str(config))
     return inbox, tmp_path
 
 

@@ -22,7 +22,7 @@ from papernews.social.settings import BlueskyCredentials, XCredentials
 from papernews.social.x_api import XClient
 from papernews.store import Store
 from papernews.store.social import thread_posts
-from social_support import BSKY_HANDLE, BSKY_PASSWORD, SECRET_ENV, X_ENV, FakeBluesky, FakeX, run, write_config
+from social_support import BSKY_HANDLE, BSKY_PASSWORD, X_ENV, FakeBluesky, FakeX, run, seed_archive, use_config
 
 WEEK = Week.parse_key("2024-09-W03")
 
@@ -227,25 +227,20 @@ def test_a_wrong_app_password_posts_nothing(server: HTTPServer, store: Store, it
 
 @pytest.fixture
 def db(tmp_path: Path, seed_doc: Document) -> Path:
-    path = tmp_path / "archive.db"
-    with Store(path) as s:
-        s.import_document(seed_doc)
-    return path
+    return seed_archive(tmp_path / "archive.db", seed_doc)
 
 
 @pytest.fixture
 def configured(server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[FakeX, FakeBluesky]:
-    for name in SECRET_ENV:
-        monkeypatch.delenv(name, raising=False)
     fake_x, fake_bsky = FakeX(server), FakeBluesky(server)
-    config = write_config(
+    use_config(
+        monkeypatch,
         tmp_path / "papernews.toml",
         f'[site]\nbase_url = "https://news.example.org/"\n'
         f'[social]\ntargets = ["x", "bluesky"]\ntimeout = 5\n'
         f'[social.x]\napi_base = "{fake_x.base_url}"\n'
         f'[social.bluesky]\nservice = "{fake_bsky.base_url}"\nhandle = "{BSKY_HANDLE}"\n',
     )
-    monkeypatch.setenv("PAPERNEWS_CONFIG", str(config))
     return fake_x, fake_bsky
 
 

@@ -11,37 +11,22 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from http_support import ATOM, fixture, local_client
 from papernews.config import DEFAULT_SOURCES, Config, load_config
 from papernews.errors import InputError
-from papernews.sources import FetchError, HttpClient, HttpSettings, parse_arxiv_feed
+from papernews.sources import FetchError, HttpClient, parse_arxiv_feed
 from papernews.sources.arxiv_listing import ArxivListingSource, listing_query, next_start
 from papernews.sources.feeds import FeedSpec, FeedsSource, default_feeds, parse_feed
 from papernews.sources.gh_releases import GithubReleasesSource, parse_releases
 from papernews.sources.hf_daily import HfDailySource, parse_daily_papers
 from papernews.sources.registry import build_source, register_source_kind, source_kinds
 
-FIXTURES = Path(__file__).parent / "fixtures" / "http"
-ATOM = "application/atom+xml; charset=utf-8"
 TODAY = date(2024, 9, 20)
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def no_sleep(seconds: float) -> None:
-    """Waits belong to tests/test_http.py."""
 
 
 @pytest.fixture
 def client(httpserver: HTTPServer) -> Iterator[HttpClient]:
-    s = HttpSettings(
-        allow_private=True,
-        arxiv_api=httpserver.url_for("/api/query"),
-        github_api=httpserver.url_for("/"),
-        hf_api=httpserver.url_for("/api"),
-    )
-    with HttpClient(s, sleep=no_sleep) as c:
+    with local_client(httpserver) as c:
         yield c
 
 

@@ -11,6 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
+from http_support import local_client
 from papernews.archive import export_text
 from papernews.cli import app
 from papernews.formats.markdown import parse
@@ -19,7 +20,7 @@ from papernews.sources import HttpClient, HttpSettings
 from papernews.store import Store
 from papernews.summarize import PROMPT_VERSION, LlmSettings, summarize_inputs
 from papernews.summarize.answer import parse_answer
-from summarize_support import ATTENTION, LORA, Endpoint, no_sleep, serve_arxiv
+from summarize_support import ATTENTION, LORA, Endpoint, serve_arxiv
 
 GOOD_FIRST = "full fine-tuning은 모델이 커질수록"
 
@@ -27,12 +28,7 @@ GOOD_FIRST = "full fine-tuning은 모델이 커질수록"
 @pytest.fixture
 def client(httpserver: HTTPServer) -> Iterator[HttpClient]:
     serve_arxiv(httpserver)
-    settings = HttpSettings(
-        allow_private=True,
-        arxiv_api=httpserver.url_for("/api/query"),
-        arxiv_html=httpserver.url_for("/html"),
-    )
-    with HttpClient(settings, sleep=no_sleep) as c:
+    with local_client(httpserver) as c:
         yield c
 
 

@@ -11,6 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
+from http_support import local_client
 from papernews.cli import app
 from papernews.formats.markdown import parse
 from papernews.identity import ids_of
@@ -21,7 +22,7 @@ from papernews.sources import HttpClient, HttpSettings
 from papernews.store import Store
 from papernews.summarize import EXTRACTIVE_VERSION, NoSourceError, draft_extractive, fetch_source, stored_source
 from papernews.summarize.sentences import split_sentences
-from summarize_support import HTTP_FIXTURES, LORA, no_sleep, serve_arxiv
+from summarize_support import HTTP_FIXTURES, LORA, serve_arxiv
 
 POOLS = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-pools" / "pools"
 
@@ -32,10 +33,7 @@ def client(httpserver: HTTPServer) -> Iterator[HttpClient]:
     httpserver.expect_request("/blog/scaling-test-time-compute").respond_with_data(
         (HTTP_FIXTURES / "lab-blog-post.html").read_bytes(), content_type="text/html; charset=utf-8"
     )
-    settings = HttpSettings(
-        allow_private=True, arxiv_api=httpserver.url_for("/api/query"), arxiv_html=httpserver.url_for("/html")
-    )
-    with HttpClient(settings, sleep=no_sleep) as c:
+    with local_client(httpserver) as c:
         yield c
 
 

@@ -17,8 +17,7 @@ from papernews.model import Bullet, Item, Kind, Week
 from papernews.publish.feeds import SiteInfo
 from papernews.social.draft import DraftOptions, draft_thread, item_post, thread_key
 from papernews.social.length import BLUESKY_RULES, X_RULES, x_length
-from papernews.store import Store
-from social_support import SECRET_ENV, run, write_config
+from social_support import run, seed_archive, use_config, write_config
 
 WEEK = Week.parse_key("2024-09-W03")
 SITE = SiteInfo(base_url="https://news.example.org/")
@@ -34,17 +33,13 @@ def _item(title: str, bullets: list[Bullet], *, url: str | None = "https://arxiv
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in (*SECRET_ENV, "PAPERNEWS_LLM_BASE_URL", "OPENAI_BASE_URL", "PAPERNEWS_LLM_API_KEY", "OPENAI_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("PAPERNEWS_CONFIG", str(write_config(tmp_path / "papernews.toml", "")))
+    llm_env = ("PAPERNEWS_LLM_BASE_URL", "OPENAI_BASE_URL", "PAPERNEWS_LLM_API_KEY", "OPENAI_API_KEY")
+    use_config(monkeypatch, tmp_path / "papernews.toml", "", also_unset=llm_env)
 
 
 @pytest.fixture
 def db(tmp_path: Path, seed_doc: Document) -> Path:
-    path = tmp_path / "archive.db"
-    with Store(path) as store:
-        store.import_document(seed_doc)
-    return path
+    return seed_archive(tmp_path / "archive.db", seed_doc)
 
 
 # --- drafting -------------------------------------------------------------------------------------

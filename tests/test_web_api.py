@@ -20,28 +20,22 @@ from pytest_httpserver import HTTPServer
 from papernews.archive import export_text
 from papernews.errors import InputError
 from papernews.formats.markdown import Document, parse
-from papernews.inbox.model import InboxCandidate, candidate_id
 from papernews.model import Bullet, Item, Kind, Week
 from papernews.samples import SAMPLE_DIGEST
 from papernews.store import Store
-from papernews.store import inbox as inbox_table
 from papernews.store import migrations as migrations_module
 from papernews.web import service
 from papernews.web.app import create_app
 from papernews.web.settings import WebSettings
 from summarize_support import LORA, Endpoint, serve_arxiv
-from web_support import TEST_HTTP, add_user, api_token, free_port, web_settings
+from web_support import TEST_HTTP, api_token, archive_with_user, free_port, insert_candidates, web_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 
 
 @pytest.fixture
 def db(tmp_path: Path, seed_doc: Document) -> Path:
-    path = tmp_path / "api.db"
-    with Store(path) as store:
-        store.import_document(seed_doc)
-    add_user(path)
-    return path
+    return archive_with_user(tmp_path / "api.db", seed_doc)
 
 
 @pytest.fixture
@@ -188,22 +182,9 @@ def test_weeks_and_their_order(client: TestClient, db: Path, auth: dict[str, str
 
 
 def _candidates(db: Path) -> list[str]:
-    found = []
-    for n, title in enumerate(["Reasoning agents with tools", "A survey of KV cache compression"]):
-        identity = f"https://example.org/paper/{n}"
-        found.append(
-            InboxCandidate(
-                id=candidate_id(identity),
-                identity=identity,
-                url=identity,
-                source="test",
-                title=title,
-                week="2024-09-W04",
-                first_seen="2024-09-25T00:00:00Z",
-            )
-        )
-    with Store(db) as store:
-        inbox_table.insert_candidates(store, found)
+    titles = ["Reasoning agents with tools", "A survey of KV cache compression"]
+    rows = [(f"https://example.org/paper/{n}",) * 2 + (title,) for n, title in enumerate(titles)]
+    found = insert_candidates(db, rows, source="test", week="2024-09-W04", first_seen="2024-09-25T00:00:00Z")
     return [c.id for c in found]
 
 

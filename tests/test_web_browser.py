@@ -8,7 +8,6 @@ and the inbox go to `test-artifacts/`.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,39 +16,27 @@ from typing import TYPE_CHECKING
 import pytest
 from pytest_httpserver import HTTPServer
 
+from browser_support import require_chromium, shot, watched_page
 from papernews.formats.markdown import Document
-from papernews.inbox.model import InboxCandidate, candidate_id
 from papernews.store import Store
 from papernews.store import inbox as inbox_table
 from papernews.web.app import create_app
 from papernews.web.settings import WebSettings
-from web_support import PASSWORD, add_user, serve, web_settings
+from web_support import PASSWORD, archive_with_user, insert_candidates, serve, web_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 BLOG = "/blog/scaling-test-time-compute"
 BLOG_TITLE = "Scaling test-time compute for small models"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("/usr/bin/chromium is missing: `make test` installs it")
-    pytest.skip("Debian's chromium is not installed (make test installs it)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+require_chromium()
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory, seed_doc: Document) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "archive.db"
-    with Store(path) as store:
-        store.import_document(seed_doc)
-    add_user(path)
-    return path
+    return archive_with_user(tmp_path_factory.mktemp("seeded") / "archive.db", seed_doc)
 
 
 @pytest.fixture
@@ -71,30 +58,11 @@ def base(settings: WebSettings) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-    context.set_default_timeout(20_000)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert errors == [], f"console errors: {errors}"
-
-
-def shot(pg: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    with watched_page(browser, viewport={"width": 1280, "height": 900}, locale="ko-KR") as pg:
+        pg.context.set_default_timeout(20_000)
+        yield pg
 
 
 def log_in(pg: Page, base: str, target: str) -> None:
@@ -154,25 +122,19 @@ def test_login_add_edit_lint_publish_public(
 
 def _candidates(settings: WebSettings, blog_url: str) -> dict[str, str]:
     """Three waiting candidates; the last one links the local blog post, so accepting it fetches."""
-    found = [
-        InboxCandidate(
-            id=candidate_id(identity),
-            identity=identity,
-            url=url,
-            source="feeds",
-            title=title,
-            abstract="Small models, test-time compute and reasoning.",
-            published="2024-09-12",
-            week="2024-09-W02",
-        )
-        for identity, url, title in [
-            ("test:agents", "https://example.org/agents", "A survey of agents"),
-            ("test:tokens", "https://example.org/tokens", "Tokenizers revisited"),
-            (blog_url, blog_url, BLOG_TITLE),
-        ]
+    rows = [
+        ("test:agents", "https://example.org/agents", "A survey of agents"),
+        ("test:tokens", "https://example.org/tokens", "Tokenizers revisited"),
+        (blog_url, blog_url, BLOG_TITLE),
     ]
-    with Store(settings.db) as store:
-        inbox_table.insert_candidates(store, found)
+    found = insert_candidates(
+        settings.db,
+        rows,
+        source="feeds",
+        abstract="Small models, test-time compute and reasoning.",
+        published="2024-09-12",
+        week="2024-09-W02",
+    )
     return {c.title: c.id for c in found}
 
 

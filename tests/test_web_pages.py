@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
 
 from papernews.formats.markdown import Document
-from papernews.inbox.model import InboxCandidate, candidate_id
+from papernews.inbox.model import InboxCandidate
 from papernews.model import Bullet, Item, Kind, Week
 from papernews.publish.site import Site, render_site
 from papernews.store import Store
@@ -26,7 +26,7 @@ from papernews.web import service
 from papernews.web.app import create_app
 from papernews.web.pages_site import PublicSiteCache
 from papernews.web.settings import WebSettings
-from web_support import add_user, login, session_csrf, web_settings
+from web_support import archive_with_user, insert_candidates, login, session_csrf, web_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 BLOG = "/blog/scaling-test-time-compute"
@@ -39,11 +39,7 @@ HOSTILE_BULLET = "<b onmouseover=alert(2)>굵게</b> [링크](javascript:alert(3
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory, seed_doc: Document) -> Path:
     """The seed and a user, made once: each test gets a copy (`db`)."""
-    path = tmp_path_factory.mktemp("seeded") / "archive.db"
-    with Store(path) as store:
-        store.import_document(seed_doc)
-    add_user(path)
-    return path
+    return archive_with_user(tmp_path_factory.mktemp("seeded") / "archive.db", seed_doc)
 
 
 @pytest.fixture
@@ -274,23 +270,16 @@ def test_draft_summary_fills_the_editor_without_saving(
 
 
 def candidates(db: Path, base_url: str) -> list[InboxCandidate]:
-    found = [
-        InboxCandidate(
-            id=candidate_id(f"test:{n}"),
-            identity=f"test:{n}",
-            url=f"{base_url}/papers/{n}",
-            source="arxiv",
-            title=title,
-            abstract="We study reasoning in large language models.",
-            authors=["A. Author"],
-            published="2024-09-25",
-            week="2024-09-W04",
-        )
-        for n, title in enumerate(["Reasoning with small models", "A survey of agents", HOSTILE_TITLE])
-    ]
-    with Store(db) as store:
-        inbox_table.insert_candidates(store, found)
-    return found
+    titles = ["Reasoning with small models", "A survey of agents", HOSTILE_TITLE]
+    return insert_candidates(
+        db,
+        [(f"test:{n}", f"{base_url}/papers/{n}", title) for n, title in enumerate(titles)],
+        source="arxiv",
+        abstract="We study reasoning in large language models.",
+        authors=["A. Author"],
+        published="2024-09-25",
+        week="2024-09-W04",
+    )
 
 
 def test_the_inbox_without_candidates_lists_the_items_without_bullets(client: TestClient, db: Path) -> None:

@@ -12,22 +12,16 @@ from typing import Any
 import httpx
 import pytest
 
-from papernews.formats.markdown import parse
 from papernews.model import Bullet, Item
-from papernews.samples import SAMPLE_DIGEST
 from papernews.store import Store, VersionConflict
 from papernews.web import service
 from papernews.web.app import create_app
-from web_support import add_user, api_token, serve, web_settings
+from web_support import api_token, archive_with_user, serve, web_settings
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    path = tmp_path / "race.db"
-    with Store(path) as store:
-        store.import_document(parse(SAMPLE_DIGEST.read_text(encoding="utf-8")))
-    add_user(path)
-    return path
+    return archive_with_user(tmp_path / "race.db")
 
 
 def _first_id(db: Path) -> str:

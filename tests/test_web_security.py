@@ -16,15 +16,22 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from papernews.cli import app as cli
-from papernews.formats.markdown import parse
 from papernews.model import Bullet, Item, Kind, Week
 from papernews.publish import paths
-from papernews.samples import SAMPLE_DIGEST
 from papernews.store import Store
 from papernews.web import security
 from papernews.web.app import create_app
 from papernews.web.security import RateLimiter, safe_next
-from web_support import PASSWORD, add_user, api_token, login, login_form_token, session_csrf, web_settings
+from web_support import (
+    PASSWORD,
+    add_user,
+    api_token,
+    archive_with_user,
+    login,
+    login_form_token,
+    session_csrf,
+    web_settings,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -35,11 +42,7 @@ HOSTILE_BULLET = "<b>bold</b> [링크](javascript:alert(1)) 제안"
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    path = tmp_path / "web.db"
-    with Store(path) as store:
-        store.import_document(parse(SAMPLE_DIGEST.read_text(encoding="utf-8")))
-    add_user(path)
-    return path
+    return archive_with_user(tmp_path / "web.db")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,12 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from papernews.formats.markdown import Document, parse
+from papernews.inbox.model import InboxCandidate, candidate_id
+from papernews.samples import SAMPLE_DIGEST
 from papernews.sources import HttpSettings
 from papernews.store import Store
+from papernews.store import inbox as inbox_table
 from papernews.web import security
 from papernews.web.settings import WebSettings
 
@@ -44,6 +48,29 @@ def web_settings(tmp_path: Path, db: Path, **overrides: Any) -> WebSettings:
 def add_user(db: Path, name: str = "ann", password: str = PASSWORD) -> None:
     with Store(db) as store:
         security.create_user(store, name, password)
+
+
+def archive_with_user(path: Path, doc: Document | None = None) -> Path:
+    """An archive file at `path` holding `doc` (the shipped sample digest when None) and the
+    user `ann`: where the web tests start, whether from the seed or the small sample."""
+    if doc is None:
+        doc = parse(SAMPLE_DIGEST.read_text(encoding="utf-8"))
+    with Store(path) as store:
+        store.import_document(doc)
+    add_user(path)
+    return path
+
+
+def insert_candidates(db: Path, rows: Iterable[tuple[str, str, str]], **fields: Any) -> list[InboxCandidate]:
+    """Waiting inbox candidates, one per (identity, url, title), the other fields (`source`,
+    `week`…) shared; inserted as a fetch would, returned in order. The inbox tests' queue."""
+    found = [
+        InboxCandidate(id=candidate_id(identity), identity=identity, url=url, title=title, **fields)
+        for identity, url, title in rows
+    ]
+    with Store(db) as store:
+        inbox_table.insert_candidates(store, found)
+    return found
 
 
 def api_token(db: Path, user: str = "ann", name: str = "test") -> str:

@@ -14,12 +14,12 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from papernews.links import link_at
 from papernews.model import Item, Kind, Week, walk_bullets
 from papernews.publish.feeds import SiteInfo, item_permalink
 from papernews.publish.inline import inline_html, safe_url
 from papernews.publish.paths import week_path
 from papernews.social.draft import KIND_MARK, week_heading
+from papernews.social.text import markdown_segments
 
 SECTION_TITLES: dict[Kind | None, str] = {
     Kind.PAPER: "Papers",
@@ -75,20 +75,12 @@ class Edition:
 
 
 def plain_text(markdown: str) -> str:
-    """Bullet Markdown for the plain-text part: `[label](url)` → `label <url>`."""
-    out: list[str] = []
-    i = 0
-    while i < len(markdown):
-        if markdown[i] == "[":
-            found = link_at(markdown, i)
-            if found is not None:
-                label, url, end = found
-                out.append(f"{label} <{url}>" if safe_url(url) else label)
-                i = end
-                continue
-        out.append(markdown[i])
-        i += 1
-    return "".join(out)
+    """Bullet Markdown for the plain-text part: `[label](url)` → `label <url>` (just `label` when
+    the URL is not http(s)); links are found by the scan post text uses (`social.text`)."""
+    return "".join(
+        (f"{seg.text} <{seg.url}>" if safe_url(seg.url) else seg.text) if seg.markdown and seg.url else seg.text
+        for seg in markdown_segments(markdown)
+    )
 
 
 def entry(item: Item, site: SiteInfo) -> Entry:

@@ -94,17 +94,22 @@ class BlueskyClient:
                 raise PostingError("Bluesky: the session answer carries no did/accessJwt") from exc
         return self._did, {"Authorization": f"Bearer {self._token}"}
 
-    def create(self, post: Post, *, parent: Remote | None, root: Remote | None) -> Remote:
+    def _repo_call(self, procedure: str, body: dict[str, Any]) -> httpx.Response:
+        """POST an XRPC `com.atproto.repo.*` procedure on the account's own repository (`repo` set
+        to the session's did, its bearer token sent): what creating and deleting a post share."""
         did, auth = self._session()
-        record = post_record(post, parent=parent, root=root, created_at=self._clock(), langs=self._langs)
-        response = send(
+        return send(
             self._http,
             "Bluesky",
             "POST",
-            self._base + "com.atproto.repo.createRecord",
-            json={"repo": did, "collection": POST_COLLECTION, "record": record},
+            self._base + "com.atproto.repo." + procedure,
+            json={"repo": did, "collection": POST_COLLECTION, **body},
             headers=auth,
         )
+
+    def create(self, post: Post, *, parent: Remote | None, root: Remote | None) -> Remote:
+        record = post_record(post, parent=parent, root=root, created_at=self._clock(), langs=self._langs)
+        response = self._repo_call("createRecord", {"record": record})
         try:
             data = response.json()
             return Remote(str(data["uri"]), str(data["cid"]))
@@ -112,13 +117,4 @@ class BlueskyClient:
             raise PostingError("Bluesky: the answer to a post carries no uri/cid", unknown=True) from exc
 
     def delete(self, remote: Remote) -> None:
-        did, auth = self._session()
-        rkey = remote.id.rsplit("/", 1)[-1]
-        send(
-            self._http,
-            "Bluesky",
-            "POST",
-            self._base + "com.atproto.repo.deleteRecord",
-            json={"repo": did, "collection": POST_COLLECTION, "rkey": rkey},
-            headers=auth,
-        )
+        self._repo_call("deleteRecord", {"rkey": remote.id.rsplit("/", 1)[-1]})

@@ -11,6 +11,7 @@ cut inside an eojeol would split a word.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -45,34 +46,56 @@ class Token:
     space_before: str = ""
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A run of bullet Markdown: plain text (`url` None), a Markdown link (`text` its label,
+    `markdown` True) or a bare URL (`text` and `url` the URL)."""
+
+    text: str
+    url: str | None = None
+    markdown: bool = False
+
+
+def markdown_segments(text: str) -> Iterator[Segment]:
+    """Bullet Markdown split into plain runs, `[label](url)` links and bare URLs, in order.
+
+    The one scan of links that post text (`markdown_pieces`, `is_link_only`) and the newsletter's
+    plain-text part (`newsletter.edition.plain_text`) share, so a link is the same link in a post
+    and in an e-mail: a `[` opens a link only when `links.link_at` finds one there, a bare URL is
+    what `links.BARE_URL_RE` matches from an `http`."""
+    start = i = 0
+    while i < len(text):
+        found: Segment | None = None
+        end = i
+        if text[i] == "[":
+            link = link_at(text, i)
+            if link is not None:
+                found, end = Segment(link[0], link[1], markdown=True), link[2]
+        elif text.startswith("http", i):
+            m = BARE_URL_RE.match(text, i)
+            if m is not None:
+                found, end = Segment(m.group(0), m.group(0)), m.end()
+        if found is None:
+            i += 1
+            continue
+        if start < i:
+            yield Segment(text[start:i])
+        yield found
+        start = i = end
+    if start < len(text):
+        yield Segment(text[start:])
+
+
 def markdown_pieces(text: str, *, link_label: LinkLabel) -> list[Piece]:
     """A bullet's Markdown as pieces: `[label](url)` → its label (the post carries the item's own
     link, and each further URL costs 23 on X); a bare URL → a link piece shown by `link_label`."""
-    text = nfc(text)
     pieces: list[Piece] = []
-    plain: list[str] = []
-    i = 0
-    while i < len(text):
-        if text[i] == "[":
-            found = link_at(text, i)
-            if found is not None:
-                label, _url, end = found
-                plain.append(label)
-                i = end
-                continue
-        m = BARE_URL_RE.match(text, i) if text.startswith("http", i) else None
-        if m is not None:
-            if plain:
-                pieces.append(Piece("".join(plain)))
-                plain = []
-            pieces.append(Piece(link_label(m.group(0)), m.group(0)))
-            i = m.end()
-            continue
-        plain.append(text[i])
-        i += 1
-    if plain:
-        pieces.append(Piece("".join(plain)))
-    return pieces
+    for seg in markdown_segments(nfc(text)):
+        if seg.url is None or seg.markdown:
+            pieces.append(Piece(seg.text))
+        else:
+            pieces.append(Piece(link_label(seg.url), seg.url))
+    return merge(pieces)
 
 
 class LinkLabel:
@@ -100,22 +123,12 @@ class LinkLabel:
 def is_link_only(text: str) -> bool:
     """True for a bullet that only points somewhere (`[깃허브 링크](…) 🔗`): no key point to post."""
     rest: list[str] = []
-    i = 0
     found_link = False
-    while i < len(text):
-        if text[i] == "[":
-            found = link_at(text, i)
-            if found is not None:
-                found_link = True
-                i = found[2]
-                continue
-        m = BARE_URL_RE.match(text, i) if text.startswith("http", i) else None
-        if m is not None:
+    for seg in markdown_segments(text):
+        if seg.url is None:
+            rest.append(seg.text)
+        else:
             found_link = True
-            i = m.end()
-            continue
-        rest.append(text[i])
-        i += 1
     return found_link and bool(_LINK_ONLY_REST.match("".join(rest)))
 
 
