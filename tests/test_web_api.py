@@ -20,10 +20,11 @@ from pytest_httpserver import HTTPServer
 from papernews.archive import export_text
 from papernews.errors import InputError
 from papernews.formats.markdown import Document, parse
-from papernews.model import Bullet, Item, Kind, Week
+from papernews.model import Bullet, Item, Kind, SummaryProvenance, Week, bullets_digest
 from papernews.samples import SAMPLE_DIGEST
 from papernews.store import Store
 from papernews.store import migrations as migrations_module
+from papernews.summarize import PROMPT_VERSION
 from papernews.web import service
 from papernews.web.app import create_app
 from papernews.web.settings import WebSettings
@@ -248,6 +249,11 @@ def _lora_item(db: Path) -> Item:
     return item
 
 
+def _bullets(sent: list[dict[str, Any]]) -> list[Bullet]:
+    """Bullets as the API sends them, without the `links` it computes."""
+    return [Bullet(text=b["text"], children=_bullets(b.get("children", []))) for b in sent]
+
+
 def test_draft_with_the_configured_llm(
     tmp_path: Path, db: Path, auth: dict[str, str], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -271,6 +277,55 @@ def test_draft_with_the_configured_llm(
     assert bullets[0]["text"].startswith("full fine-tuning은 모델이 커질수록") and len(endpoint.requests) == 1
     with Store(db) as store:
         assert store.get(item.id).bullets == []  # a draft is not saved: the curator edits it first
+    provenance = SummaryProvenance.model_validate(r.json()["provenance"])
+    assert (provenance.method, provenance.model, provenance.prompt_version) == (
+        "llm",
+        "gpt-4o-mini-2024-07-18",
+        PROMPT_VERSION,
+    )
+    assert provenance.endpoint_host == endpoint.base_url.split("//")[1].split("/")[0]
+    assert provenance.source_kind == "arxiv-html" and len(provenance.source_sha256) == 64
+    assert provenance.bullets_sha256 == bullets_digest(_bullets(r.json()["bullets"]))
+    assert provenance.edited is False
+
+
+def test_a_put_item_keeps_the_drafts_provenance_and_its_edited_flag(
+    client: TestClient, db: Path, auth: dict[str, str]
+) -> None:
+    item = _lora_item(db)
+    bullets = [
+        {"text": "저차원 행렬 두 개만 학습해 미세조정 비용을 줄임"},
+        {"text": "추론 지연 없이 원래 가중치에 합침"},
+    ]
+    drafted = {
+        "method": "llm",
+        "model": "gpt-4o-mini-2024-07-18",
+        "endpoint_host": "127.0.0.1:8080",
+        "prompt_version": PROMPT_VERSION,
+        "source_url": "https://arxiv.org/html/2106.09685",
+        "source_kind": "arxiv-html",
+        "source_sha256": "0" * 64,
+        "drafted_at": "2024-09-27T10:00:00Z",
+        "bullets_sha256": bullets_digest(_bullets(bullets)),
+        "edited": False,
+    }
+    url = f"/api/v1/items/{item.id}"
+    read = client.get(url)
+    body = read.json()["item"]
+    body = {**body, "bullets": bullets, "meta": {**body.get("meta", {}), "summary_provenance": drafted}}
+    r = client.put(url, json=body, headers={**auth, "If-Match": read.headers["etag"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["item"]["meta"]["summary_provenance"] == drafted
+    with Store(db) as store:
+        assert store.get(item.id).meta.summary_provenance == SummaryProvenance.model_validate(drafted)
+
+    changed = {**r.json()["item"], "bullets": [bullets[0], {"text": "추론 지연 없이 합침"}]}
+    r = client.put(url, json=changed, headers={**auth, "If-Match": r.headers["etag"]})
+    assert r.status_code == 200, r.text
+    with Store(db) as store:
+        assert store.get(item.id).meta.summary_provenance == SummaryProvenance.model_validate(
+            {**drafted, "edited": True}
+        )
 
 
 def test_draft_offline_without_an_llm(
@@ -296,6 +351,12 @@ def test_draft_offline_without_an_llm(
         r = c.post(f"/api/v1/items/{item.id}/draft", headers=auth)
         assert r.status_code == 200, r.text
         assert r.json()["bullets"]  # from the stored abstract: the page could not be fetched
+        provenance = r.json()["provenance"]
+        assert (provenance["method"], provenance["source_kind"], provenance["model"]) == (
+            "extractive",
+            "stored-abstract",
+            None,
+        )
         assert c.post("/api/v1/items/nope/draft", headers=auth).status_code == 404
 
 

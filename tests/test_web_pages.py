@@ -6,27 +6,34 @@ Fetches go to a local pytest-httpserver (the lab blog fixture); users are made t
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import html
+import json
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
 
+from http_support import local_client
 from papernews.formats.markdown import Document
 from papernews.inbox.model import InboxCandidate
-from papernews.model import Bullet, Item, Kind, Week
+from papernews.model import Bullet, Item, Kind, SummaryProvenance, Week, bullets_digest
 from papernews.publish.site import Site, render_site
 from papernews.store import Store
 from papernews.store import inbox as inbox_table
-from papernews.web import service
+from papernews.summarize import LlmSettings, summarize_inputs
+from papernews.web import security, service
 from papernews.web.app import create_app
 from papernews.web.pages_site import PublicSiteCache
 from papernews.web.settings import WebSettings
-from web_support import archive_with_user, insert_candidates, login, session_csrf, web_settings
+from summarize_support import LORA, Endpoint, serve_arxiv
+from web_support import TEST_HTTP, archive_with_user, insert_candidates, login, session_csrf, web_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 BLOG = "/blog/scaling-test-time-compute"
@@ -264,6 +271,209 @@ def test_draft_summary_fills_the_editor_without_saving(
     assert 'hx-swap-oob="innerHTML"' in fragment.text  # the preview follows
     with Store(db) as store:
         assert service.get_item(store, item.id) == (item, version)
+
+
+# --- a drafted summary keeps its provenance ------------------------------------------------
+
+GOOD_FIRST = "full fine-tuning은 모델이 커질수록"  # the recorded answer `good` (tests/fixtures/llm)
+
+
+@dataclasses.dataclass
+class LlmWorkbench:
+    """A logged-in workbench whose drafts come from the local OpenAI-compatible endpoint, with
+    arXiv (API and HTML) served from the recorded fixtures."""
+
+    client: TestClient
+    csrf: str
+    endpoint: Endpoint
+    httpserver: HTTPServer
+
+
+@pytest.fixture
+def llm_workbench(
+    tmp_path: Path, db: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LlmWorkbench]:
+    serve_arxiv(httpserver)
+    endpoint = Endpoint(httpserver, ["good"])
+    for name, value in {
+        "PAPERNEWS_LLM_BASE_URL": endpoint.base_url,
+        "PAPERNEWS_LLM_MODEL": "gpt-4o-mini",
+        "PAPERNEWS_LLM_API_KEY": "sk-test",
+        "PAPERNEWS_LLM_MAX_RETRIES": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    http = dataclasses.replace(
+        TEST_HTTP, arxiv_api=httpserver.url_for("/api/query"), arxiv_html=httpserver.url_for("/html")
+    )
+    with TestClient(create_app(web_settings(tmp_path, db, allow_private_urls=True, http=http))) as client:
+        assert login(client).status_code == 303
+        yield LlmWorkbench(client, session_csrf(client, db), endpoint, httpserver)
+
+
+def lora_item(db: Path) -> tuple[Item, int]:
+    """LoRA (not in the seed), without bullets: the item the recorded answer summarizes."""
+    item = Item(
+        id="lora00000001", kind=Kind.PAPER, orgs=["Microsoft"], title="LoRA", url=LORA, week=Week.parse_key(WEEK)
+    )
+    with Store(db) as store:
+        return item, service.create_item(store, item, user="test")
+
+
+def blog_item(db: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> tuple[Item, int]:
+    """The lab blog post, drafted offline (no chat endpoint): the extractive draft."""
+    for name in ("PAPERNEWS_LLM_BASE_URL", "OPENAI_BASE_URL", "PAPERNEWS_LLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    serve_blog(httpserver)
+    item = Item(
+        id="blogpost0001",
+        kind=Kind.DEV,
+        orgs=["Example AI Lab"],
+        title="Scaling test-time compute",
+        url=httpserver.url_for(BLOG),
+        week=Week.parse_key(WEEK),
+    )
+    with Store(db) as store:
+        return item, service.create_item(store, item, user="test")
+
+
+def draft_in_editor(client: TestClient, csrf: str, item: Item, version: int) -> tuple[str, str]:
+    """Press 요약 초안 (htmx): the editor's Markdown and the signed provenance field it carries."""
+    data = {"csrf_token": csrf, "version": str(version), "markdown": service.item_markdown(item), "week": WEEK}
+    fragment = client.post(f"/admin/items/{item.id}/draft", data={**data, "tags": ""}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200, fragment.text
+    return textarea(fragment.text), hidden(fragment.text, "summary_provenance")
+
+
+def save_form(client: TestClient, csrf: str, item_id: str, version: int, markdown: str, signed: str) -> httpx.Response:
+    data = {
+        "csrf_token": csrf,
+        "version": str(version),
+        "markdown": markdown,
+        "week": WEEK,
+        "tags": "",
+        "summary_provenance": signed,
+    }
+    return client.post(f"/admin/items/{item_id}", data=data, follow_redirects=False)
+
+
+def signed_by_server(db: Path, item_id: str, signed: str) -> SummaryProvenance:
+    with Store(db) as store:
+        provenance = security.signed_provenance(security.web_secret(store), item_id, signed)
+    assert provenance is not None, "the draft's field does not verify"
+    return provenance
+
+
+def stored(db: Path, item_id: str) -> tuple[Item, int]:
+    with Store(db) as store:
+        return service.get_item(store, item_id)
+
+
+def test_a_draft_saved_unchanged_stores_the_drafts_provenance(llm_workbench: LlmWorkbench, db: Path) -> None:
+    w = llm_workbench
+    item, version = lora_item(db)
+    markdown, signed = draft_in_editor(w.client, w.csrf, item, version)
+    assert f"\n    - {GOOD_FIRST}" in markdown and len(w.endpoint.requests) == 1
+    drafted = signed_by_server(db, item.id, signed)
+    assert (drafted.method, drafted.model, drafted.edited) == ("llm", "gpt-4o-mini-2024-07-18", False)
+    assert drafted.endpoint_host == w.endpoint.base_url.split("//")[1].split("/")[0]
+    assert drafted.source_kind == "arxiv-html" and drafted.source_url == w.httpserver.url_for("/html/2106.09685")
+    assert stored(db, item.id) == (item, version)  # a draft stores nothing
+
+    r = save_form(w.client, w.csrf, item.id, version, markdown, signed)
+    assert r.status_code == 303, r.text
+    saved, new_version = stored(db, item.id)
+    assert new_version == version + 1
+    assert saved.meta.summary_provenance == drafted  # edited False: the bullets are the draft's
+    assert bullets_digest(saved.bullets) == drafted.bullets_sha256
+    assert saved.bullets[0].text.startswith(GOOD_FIRST)
+    page = w.client.get(f"/admin/items/{item.id}")
+    assert "요약 출처" in page.text and "gpt-4o-mini-2024-07-18" in page.text and "사람이 고침" not in page.text
+    assert hidden(page.text, "summary_provenance") == ""  # stored now: nothing to carry
+
+
+def test_a_draft_changed_before_saving_is_marked_edited(
+    client: TestClient, db: Path, csrf: str, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item, version = blog_item(db, httpserver, monkeypatch)
+    markdown, signed = draft_in_editor(client, csrf, item, version)
+    drafted = signed_by_server(db, item.id, signed)
+    assert drafted.method == "extractive" and drafted.source_kind == "page"
+    lines = markdown.rstrip("\n").split("\n")
+    bullet = next(n for n, line in enumerate(lines) if line.startswith("    - "))
+    lines[bullet] = "    - 사람이 다시 쓴 첫 요약입니다."
+    r = save_form(client, csrf, item.id, version, "\n".join(lines) + "\n", signed)
+    assert r.status_code == 303, r.text
+    saved, _ = stored(db, item.id)
+    assert saved.bullets[0].text == "사람이 다시 쓴 첫 요약입니다."
+    assert saved.meta.summary_provenance == drafted.model_copy(update={"edited": True})
+    assert "사람이 고침" in client.get(f"/admin/items/{item.id}").text
+
+
+def _tampered_payload(signed: str) -> str:
+    """The same signature over a payload that now says a person never touched a model."""
+    body, _, mac = signed.partition(".")
+    data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    data["provenance"]["model"] = "hand-written"
+    forged = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+    return f"{forged}.{mac}"
+
+
+@pytest.mark.parametrize("how", ["signature", "payload", "other item", "login token", "garbage"])
+def test_a_bad_provenance_field_is_refused_and_the_text_kept(
+    client: TestClient, db: Path, csrf: str, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    item, version = blog_item(db, httpserver, monkeypatch)
+    markdown, signed = draft_in_editor(client, csrf, item, version)
+    target, target_version = item, version
+    typed = markdown.rstrip("\n") + "\n    - 직접 덧붙인 요약입니다.\n"
+    if how == "signature":
+        signed = signed[:-1] + ("0" if signed[-1] != "0" else "1")
+    elif how == "payload":
+        signed = _tampered_payload(signed)
+    elif how == "other item":  # a genuine draft of the blog post, sent with another item's save
+        target, target_version = first_item(db)
+        typed = service.item_markdown(target).rstrip("\n") + "\n    - 직접 덧붙인 요약입니다.\n"
+    elif how == "login token":  # signed with the same secret, for another purpose
+        with Store(db) as store:
+            signed = security.login_csrf_token(security.web_secret(store))
+    else:
+        signed = "not-a-signed-value"
+    before = stored(db, target.id)
+
+    r = save_form(client, csrf, target.id, target_version, typed, signed)
+    assert r.status_code == 400
+    assert "출처 정보를 확인하지 못해" in r.text
+    assert textarea(r.text) == typed  # nothing typed is lost
+    assert hidden(r.text, "summary_provenance") == ""  # saving again saves the text without it
+    assert stored(db, target.id) == before  # nothing saved
+    with Store(db) as store:
+        assert not any(e.action == "edit" for e in service.history(store, item_id=target.id))
+
+
+def test_editing_a_cli_drafted_item_keeps_its_provenance_and_marks_it_edited(
+    llm_workbench: LlmWorkbench, db: Path
+) -> None:
+    w = llm_workbench
+    item, _ = lora_item(db)
+    settings = LlmSettings(base_url=w.endpoint.base_url, model="m", max_retries=0)
+    with Store(db) as store, local_client(w.httpserver) as http:  # `papernews summarize --write`
+        (result,) = summarize_inputs(store, [item.id], llm=settings, client=http, write=True)
+        assert result.status == "written", result.error
+    drafted, version = stored(db, item.id)
+    by_cli = drafted.meta.summary_provenance
+    assert by_cli is not None and by_cli.edited is False
+
+    markdown = service.item_markdown(drafted).replace("GPU 메모리 3배 절감", "GPU 메모리 1/3로 절감")
+    assert markdown != service.item_markdown(drafted)
+    r = save_form(w.client, w.csrf, item.id, version, markdown, "")  # an ordinary edit: no draft in the form
+    assert r.status_code == 303, r.text
+    saved, _ = stored(db, item.id)
+    assert saved.meta.summary_provenance == by_cli.model_copy(update={"edited": True})
+
+    data = {"csrf_token": w.csrf, "version": str(version + 1), "week": WEEK, "tags": "a tag"}
+    r = w.client.post(f"/admin/items/{item.id}", data={**data, "markdown": markdown}, follow_redirects=False)
+    assert r.status_code == 303  # the old form, without the field at all: still kept
+    assert stored(db, item.id)[0].meta.summary_provenance == by_cli.model_copy(update={"edited": True})
 
 
 # --- inbox ---------------------------------------------------------------------------------

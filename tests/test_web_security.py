@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from papernews.cli import app as cli
-from papernews.model import Bullet, Item, Kind, Week
+from papernews.model import Bullet, Item, Kind, SummaryProvenance, Week
 from papernews.publish import paths
 from papernews.store import Store
 from papernews.web import security
@@ -197,6 +197,25 @@ def test_next_never_leaves_the_site(target: str) -> None:
 @pytest.mark.parametrize("target", ["/admin/items/abc?x=1#f", "/", "/weeks/2024/09/w3/"])
 def test_next_keeps_local_paths(target: str) -> None:
     assert safe_next(target) == target
+
+
+def test_a_signed_provenance_verifies_only_for_its_key_and_item() -> None:
+    drafted = SummaryProvenance(
+        method="extractive",
+        prompt_version="extractive-1",
+        source_kind="stored-abstract",
+        source_sha256="a" * 64,
+        drafted_at="2024-09-27T10:00:00Z",
+        bullets_sha256="b" * 64,
+    )
+    key = security.new_secret()
+    signed = security.sign_provenance(key, "item0001", drafted)
+    assert security.signed_provenance(key, "item0001", signed) == drafted
+    assert security.signed_provenance(key, "item0002", signed) is None  # another item's save
+    assert security.signed_provenance(security.new_secret(), "item0001", signed) is None  # another archive
+    assert security.signed_provenance(key, "item0001", signed.replace(".", ".0", 1)) is None
+    nonce = security.login_csrf_token(key)  # the same secret, signed for the login form
+    assert security.signed_provenance(key, "item0001", nonce) is None
 
 
 def test_login_redirects_only_to_a_local_next(client: TestClient) -> None:

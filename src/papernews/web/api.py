@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from papernews.errors import NotFoundError, PapernewsError
 from papernews.lint.findings import Finding
-from papernews.model import Bullet, Item, Kind, Week
+from papernews.model import Bullet, Item, Kind, SummaryProvenance, Week
 from papernews.store import Store, VersionConflict
 from papernews.web import service
 from papernews.web.deps import User, api_user, get_store, require_writer, settings_of
@@ -171,7 +171,14 @@ class LintOut(BaseModel):
 
 
 class DraftOut(BaseModel):
+    """A drafted summary, not stored. To keep its provenance, PUT the item with these bullets and
+    `meta.summary_provenance` set to `provenance`: the store then marks it `edited` when the
+    bullets saved are not the draft's."""
+
     bullets: list[Bullet]
+    provenance: SummaryProvenance = Field(
+        description="how the draft was made (method, model, endpoint, prompt version, source hash, bullets hash)"
+    )
 
 
 class CandidateOut(BaseModel):
@@ -400,14 +407,15 @@ def delete_item(item_id: ItemId, store: StoreDep, user: Writer, expected: Expect
 
 @router.post("/items/{item_id}/draft", response_model=DraftOut, responses=_r(400, *WRITE, 404))
 def draft_item(item_id: ItemId, request: Request, store: StoreDep, user: Writer) -> DraftOut:
-    """Summary bullets drafted for the item (configured LLM, else the offline draft); not stored."""
+    """Summary bullets drafted for the item (configured LLM, else the offline draft) with their
+    provenance; not stored."""
     try:
-        bullets = service.draft_summary(store, item_id, settings_of(request))
+        drafted = service.draft_summary(store, item_id, settings_of(request))
     except NotFoundError:
         raise
     except PapernewsError as e:
         raise HTTPException(400, str(e)) from None
-    return DraftOut(bullets=bullets)
+    return DraftOut(bullets=drafted.bullets, provenance=drafted.provenance)
 
 
 @router.post("/lint", response_model=LintOut, responses=_r(400, *WRITE))

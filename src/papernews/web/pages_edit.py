@@ -5,11 +5,18 @@ The form carries the version the editor read (hidden field `version`). A save ba
 older version gets 409 and a page that shows what is stored now beside what the curator
 typed, which stays in the form (with the new version, so saving again is a decision taken
 with both in view): nothing typed is ever thrown away.
+
+A drafted summary keeps its provenance: the draft puts it in the hidden field
+`summary_provenance`, signed for this item (`security.sign_provenance`), and the save attaches
+it to the item, so the store records the draft and marks it `edited` when the curator changed
+the bullets, as it does for `papernews summarize --write`. A signature that does not verify
+is refused with 400 (the text stays in the form); without the field, the item keeps the
+provenance it already had.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -19,7 +26,7 @@ from papernews.errors import InputError, NotFoundError, PapernewsError
 from papernews.lint.findings import Finding
 from papernews.model import Item, Week
 from papernews.store import Store, VersionConflict
-from papernews.web import service
+from papernews.web import security, service
 from papernews.web.deps import User, settings_of
 from papernews.web.pages_render import (
     CSRF,
@@ -36,16 +43,19 @@ from papernews.web.pages_render import (
 router = APIRouter(prefix="/admin/items", include_in_schema=False)
 
 MAX_MARKDOWN = 50_000
+MAX_PROVENANCE = 16_000  # a signed provenance is about 1 kB (more only with a very long source URL)
 
 
 @dataclass
 class EditForm:
-    """What the editor sends: the item's Markdown, its week key, its tags, the version it read."""
+    """What the editor sends: the item's Markdown, its week key, its tags, the version it read,
+    and the signed provenance of a summary drafted into it since it was loaded ("" if none)."""
 
     markdown: str
     week: str
     tags: str
     version: int
+    provenance: str = ""
 
     @classmethod
     def of(cls, item: Item, version: int) -> EditForm:
@@ -56,14 +66,19 @@ MarkdownField = Annotated[str, Form(max_length=MAX_MARKDOWN)]
 WeekField = Annotated[str, Form(max_length=40)]
 TagsField = Annotated[str, Form(max_length=2000)]
 VersionField = Annotated[int, Form(ge=0)]
+ProvenanceField = Annotated[str, Form(max_length=MAX_PROVENANCE)]
 
 
 def edit_form(
-    version: VersionField, markdown: MarkdownField = "", week: WeekField = "", tags: TagsField = ""
+    version: VersionField,
+    markdown: MarkdownField = "",
+    week: WeekField = "",
+    tags: TagsField = "",
+    summary_provenance: ProvenanceField = "",
 ) -> EditForm:
     """The editor's fields as one `EditForm`: a dependency, so save, preview and draft (which all
     post the whole form) declare its fields and their limits once."""
-    return EditForm(markdown, week, tags, version)
+    return EditForm(markdown, week, tags, version, summary_provenance)
 
 
 FormDep = Annotated[EditForm, Depends(edit_form)]
@@ -138,15 +153,31 @@ def edit(request: Request, item_id: str, store: StoreDep, user: UserDep, saved: 
     return _page(request, user, item, EditForm.of(item, version), notice=notice, store=store)
 
 
+BAD_PROVENANCE = (
+    "요약 초안의 출처 정보를 확인하지 못해 저장하지 않았습니다 (서명이 맞지 않거나 다른 항목의 초안입니다)."
+    " 입력하신 내용은 그대로 두었습니다. 다시 저장하면 초안 출처 없이 저장됩니다."
+)
+
+
 @router.post("/{item_id}", dependencies=CSRF)
 def save(request: Request, item_id: str, store: StoreDep, user: UserDep, form: FormDep) -> Response:
-    """Save the form if the item is still at the version it was read at, else 409 with both texts."""
+    """Save the form if the item is still at the version it was read at, else 409 with both texts;
+    with the provenance of a summary drafted into it (400 when its signature is not this
+    server's for this item: the form comes back without it, the text as typed)."""
     try:
         base, _ = service.get_item(store, item_id)
     except NotFoundError:
         return _missing(request, user, item_id)
+    provenance = None
+    if form.provenance:
+        provenance = security.signed_provenance(security.web_secret(store), item_id, form.provenance)
+        if provenance is None:
+            kept = replace(form, provenance="")  # saving again saves the text without the draft's provenance
+            return _page(request, user, base, kept, status=400, error=BAD_PROVENANCE, store=store)
     try:
         item = edited_item(base, form)
+        if provenance is not None:
+            item = service.with_draft_provenance(item, provenance)
         new_version = service.save_item(store, item, expected_version=form.version, user=user.name)
     except InputError as e:
         return _page(request, user, base, form, status=422, error=input_message(e), store=store)
@@ -163,7 +194,7 @@ def conflict_page(
         message = "그사이 이 항목이 삭제되었습니다. 아래 내용은 입력하신 그대로입니다."
         return _page(request, user, base, form, status=409, error=message, store=store)
     current = EditForm.of(e.current, e.version)
-    kept = EditForm(form.markdown, form.week, form.tags, e.version)
+    kept = replace(form, version=e.version)  # the drafted summary's provenance stays with the text
     conflict = {"current": current, "read": form.version}
     message = (
         f"그사이 다른 편집이 저장되었습니다 (버전 {form.version} → {e.version}). 입력하신 내용은 그대로 두었습니다."
@@ -186,14 +217,15 @@ def preview(request: Request, item_id: str, store: StoreDep, user: UserDep, form
 
 @router.post("/{item_id}/draft", dependencies=CSRF)
 def draft(request: Request, item_id: str, store: StoreDep, user: UserDep, form: FormDep) -> Response:
-    """Summary bullets drafted (the configured LLM, else the offline draft) into the form, unsaved."""
+    """Summary bullets drafted (the configured LLM, else the offline draft) into the form, unsaved,
+    with their provenance signed into the hidden field for the save to store."""
     try:
         base, _ = service.get_item(store, item_id)
     except NotFoundError:
         return _missing(request, user, item_id)
     error = notice = None
     try:
-        bullets = service.draft_summary(store, item_id, settings_of(request))
+        drafted = service.draft_summary(store, item_id, settings_of(request))
     except PapernewsError as e:
         error = f"초안을 만들지 못했습니다: {e}"
     else:
@@ -201,7 +233,8 @@ def draft(request: Request, item_id: str, store: StoreDep, user: UserDep, form: 
             current = edited_item(base, form)
         except InputError:
             current = base
-        form.markdown = service.item_markdown(current.model_copy(update={"bullets": bullets}))
+        form.markdown = service.item_markdown(current.model_copy(update={"bullets": drafted.bullets}))
+        form.provenance = security.sign_provenance(security.web_secret(store), item_id, drafted.provenance)
         notice = "요약 초안을 넣었습니다. 고친 뒤 저장하세요 (아직 저장되지 않았습니다)."
     if is_htmx(request):
         context = {"form": form, "notice": notice, "error": error, "oob": True, **preview_context(base, form)}

@@ -7,6 +7,10 @@
 - CSRF: a logged-in session has its own random token (form field `csrf_token` or header
   `X-CSRF-Token`); the login form, before any session exists, uses a signed double-submit
   cookie (`login_csrf_*`), signed with the archive's `web_secret`.
+- A drafted summary's provenance rides in the edit form between the draft and the save
+  (`sign_provenance`, `signed_provenance`): HMAC-SHA256 under a key derived from `web_secret`
+  for that purpose alone, bound to the item's id, so the archive records as a draft only what
+  this server drafted, for that item.
 - Login rate limit: failures counted per client address and per user name in a sliding
   window (`RateLimiter`), in memory: a restart forgets them, which costs an attacker a restart
   of someone else's server.
@@ -14,8 +18,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
+import json
 import secrets
 import threading
 import time
@@ -27,8 +34,10 @@ from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import ValidationError
 
 from papernews.errors import InputError
+from papernews.model import SummaryProvenance
 from papernews.store import Store
 from papernews.store import users as accounts
 from papernews.store.users import Token, User
@@ -162,6 +171,50 @@ def web_secret(store: Store) -> str:
     if row is None:  # pragma: no cover - the migration inserts it
         raise InputError("the archive has no web_secret; run a papernews command to migrate it")
     return str(row[0])
+
+
+# --- a drafted summary's provenance, carried by the edit form --------------------------------
+
+_PROVENANCE_PURPOSE = b"papernews/summary-provenance/v1"
+
+
+def _purpose_key(key: str, purpose: bytes) -> bytes:
+    """A key for one purpose only, derived from `web_secret` (HMAC as the KDF): nothing signed
+    for another use (the login form's token) can ever pass as a signed provenance, or back."""
+    return hmac.new(key.encode("utf-8"), purpose, hashlib.sha256).digest()
+
+
+def _provenance_mac(key: str, body: str) -> str:
+    return hmac.new(_purpose_key(key, _PROVENANCE_PURPOSE), body.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def sign_provenance(key: str, item_id: str, provenance: SummaryProvenance) -> str:
+    """`payload.signature` for the edit form's hidden field: the provenance of a draft made for
+    `item_id`, as base64url JSON, and its HMAC-SHA256. The id is inside what is signed, so a
+    draft's provenance cannot be carried over to another item's save."""
+    data = {"item": item_id, "provenance": provenance.model_dump(mode="json")}
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    body = base64.urlsafe_b64encode(payload).rstrip(b"=").decode("ascii")
+    return f"{body}.{_provenance_mac(key, body)}"
+
+
+def signed_provenance(key: str, item_id: str, token: str) -> SummaryProvenance | None:
+    """The provenance in `token` when this server signed it for `item_id`; None for anything else
+    (a bad or missing signature, another item's draft, a payload that does not parse). The
+    signature is checked, in constant time, before the payload is decoded at all."""
+    body, dot, mac = token.partition(".")
+    if not dot or not body or not body.isascii() or not same(mac, _provenance_mac(key, body)):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except (ValueError, binascii.Error):  # pragma: no cover - only a payload we signed gets here
+        return None
+    if not isinstance(data, dict) or data.get("item") != item_id:
+        return None
+    try:
+        return SummaryProvenance.model_validate(data.get("provenance"))
+    except ValidationError:  # pragma: no cover - signed by an older version with other fields
+        return None
 
 
 # --- redirects -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from papernews.formats.markdown.document import month_header, week_block_open
 from papernews.formats.markdown.itemline import item_from_lines, item_head_text, scan_item
 from papernews.formats.markdown.itemline import render_item as _render_item
 from papernews.lint.findings import Finding
-from papernews.model import Bullet, Item, Kind, Week, fingerprint, make_item_id
+from papernews.model import Bullet, Item, Kind, SummaryProvenance, Week, fingerprint, make_item_id
 from papernews.store import Store, VersionConflict, WeekChanged, audit
 from papernews.store.audit import AuditEntry
 from papernews.web.settings import WebSettings
@@ -35,6 +35,7 @@ __all__ = [
     "AddPreview",
     "AuditEntry",
     "PublishReport",
+    "SummaryDraft",
     "VersionConflict",
     "WeekChanged",
     "WeekSummary",
@@ -57,6 +58,7 @@ __all__ = [
     "reorder_week",
     "save_item",
     "week_items",
+    "with_draft_provenance",
 ]
 
 Action = Literal["accept", "reject", "snooze"]
@@ -192,10 +194,21 @@ def lint_markdown(text: str) -> list[Finding]:
     return out
 
 
-def draft_summary(store: Store, item_id: str, settings: WebSettings) -> list[Bullet]:
-    """Bullets drafted for an item: by the configured chat endpoint (PAPERNEWS_LLM_*), else the
-    offline extractive draft; from the fetched source, else (the fetch failing) from the stored
-    abstract. Nothing is stored: the curator edits and saves."""
+@dataclass(frozen=True)
+class SummaryDraft:
+    """A drafted summary and its provenance, exactly as `papernews summarize` makes them: the
+    workbench stores the same record the CLI does, so the archive tells a drafted summary (and
+    whether a person changed it) whichever tool was used."""
+
+    bullets: list[Bullet]
+    provenance: SummaryProvenance
+
+
+def draft_summary(store: Store, item_id: str, settings: WebSettings) -> SummaryDraft:
+    """Bullets drafted for an item, with their provenance: by the configured chat endpoint
+    (PAPERNEWS_LLM_*), else the offline extractive draft; from the fetched source, else (the fetch
+    failing) from the stored abstract. Nothing is stored: the curator edits and saves, and the
+    save carries the provenance back (`with_draft_provenance`)."""
     from papernews.summarize import summarize_inputs
 
     store.get_versioned(item_id)  # NotFoundError before any fetch
@@ -206,7 +219,15 @@ def draft_summary(store: Store, item_id: str, settings: WebSettings) -> list[Bul
             result = offline
     if result.draft is None:
         raise PapernewsError(result.error or "no draft could be made")
-    return result.draft.bullets
+    return SummaryDraft(result.draft.bullets, result.draft.provenance)
+
+
+def with_draft_provenance(item: Item, provenance: SummaryProvenance) -> Item:
+    """`item` with the provenance of the draft its bullets started from (a copy). Set before the
+    save, so the store's `with_summary_edits` marks it `edited` exactly when the saved bullets
+    are no longer the draft's."""
+    meta = item.meta.model_copy(update={"summary_provenance": provenance})
+    return item.model_copy(update={"meta": meta})
 
 
 # --- adding links --------------------------------------------------------------------
