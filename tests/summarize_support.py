@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -67,3 +68,25 @@ def serve_arxiv(server: HTTPServer) -> None:
     server.expect_request("/api/query").respond_with_data(
         (HTTP_FIXTURES / "arxiv-3ids.xml").read_bytes(), content_type=ATOM
     )
+
+
+LLM_ENV = (
+    "PAPERNEWS_LLM_BASE_URL", "PAPERNEWS_LLM_MODEL", "PAPERNEWS_LLM_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY",
+)  # fmt: skip
+
+
+def no_chat_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No chat endpoint configured: summaries are the offline extractive draft."""
+    for name in LLM_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def use_endpoint(monkeypatch: pytest.MonkeyPatch, endpoint: Endpoint, model: str = "gpt-4o-mini") -> None:
+    """Point `papernews.summarize` at the local endpoint, as a curator's environment would."""
+    for name, value in {
+        "PAPERNEWS_LLM_BASE_URL": endpoint.base_url,
+        "PAPERNEWS_LLM_MODEL": model,
+        "PAPERNEWS_LLM_API_KEY": "sk-test",
+        "PAPERNEWS_LLM_MAX_RETRIES": "0",
+    }.items():
+        monkeypatch.setenv(name, value)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
 import sys
@@ -28,8 +27,8 @@ from papernews.summarize import PROMPT_VERSION
 from papernews.web import service
 from papernews.web.app import create_app
 from papernews.web.settings import WebSettings
-from summarize_support import LORA, Endpoint, serve_arxiv
-from web_support import TEST_HTTP, api_token, archive_with_user, free_port, insert_candidates, web_settings
+from summarize_support import LORA, Endpoint, no_chat_endpoint, serve_arxiv, use_endpoint
+from web_support import api_token, archive_with_user, arxiv_http, free_port, insert_candidates, web_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 
@@ -259,16 +258,8 @@ def test_draft_with_the_configured_llm(
 ) -> None:
     serve_arxiv(httpserver)
     endpoint = Endpoint(httpserver, ["good"])
-    for name, value in {
-        "PAPERNEWS_LLM_BASE_URL": endpoint.base_url,
-        "PAPERNEWS_LLM_MODEL": "gpt-4o-mini",
-        "PAPERNEWS_LLM_API_KEY": "sk-test",
-        "PAPERNEWS_LLM_MAX_RETRIES": "0",
-    }.items():
-        monkeypatch.setenv(name, value)
-    http = dataclasses.replace(
-        TEST_HTTP, arxiv_api=httpserver.url_for("/api/query"), arxiv_html=httpserver.url_for("/html")
-    )
+    use_endpoint(monkeypatch, endpoint)
+    http = arxiv_http(httpserver)
     item = _lora_item(db)
     with TestClient(create_app(web_settings(tmp_path, db, allow_private_urls=True, http=http))) as c:
         r = c.post(f"/api/v1/items/{item.id}/draft", headers=auth)
@@ -331,8 +322,7 @@ def test_a_put_item_keeps_the_drafts_provenance_and_its_edited_flag(
 def test_draft_offline_without_an_llm(
     tmp_path: Path, db: Path, auth: dict[str, str], httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("PAPERNEWS_LLM_BASE_URL", "OPENAI_BASE_URL", "PAPERNEWS_LLM_API_KEY", "OPENAI_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
+    no_chat_endpoint(monkeypatch)
     item = Item(
         id="offline00001",
         kind=Kind.DEV,

@@ -32,8 +32,8 @@ from papernews.web import security, service
 from papernews.web.app import create_app
 from papernews.web.pages_site import PublicSiteCache
 from papernews.web.settings import WebSettings
-from summarize_support import LORA, Endpoint, serve_arxiv
-from web_support import TEST_HTTP, archive_with_user, insert_candidates, login, session_csrf, web_settings
+from summarize_support import LORA, Endpoint, no_chat_endpoint, serve_arxiv, use_endpoint
+from web_support import archive_with_user, arxiv_http, insert_candidates, login, session_csrf, web_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "http"
 BLOG = "/blog/scaling-test-time-compute"
@@ -249,19 +249,7 @@ def test_the_live_preview_shows_the_card_and_lint_findings(client: TestClient, d
 def test_draft_summary_fills_the_editor_without_saving(
     client: TestClient, db: Path, csrf: str, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("PAPERNEWS_LLM_BASE_URL", "OPENAI_BASE_URL", "PAPERNEWS_LLM_MODEL"):
-        monkeypatch.delenv(name, raising=False)  # no chat endpoint: the offline draft
-    serve_blog(httpserver)
-    with Store(db) as store:
-        item = Item(
-            id="blogpost0001",
-            kind=Kind.DEV,
-            orgs=["Example AI Lab"],
-            title="Scaling test-time compute",
-            url=httpserver.url_for(BLOG),
-            week=Week.parse_key(WEEK),
-        )
-        version = service.create_item(store, item, user="test")
+    item, version = blog_item(db, httpserver, monkeypatch)
     data = {"csrf_token": csrf, "version": str(version), "markdown": service.item_markdown(item), "week": WEEK}
     fragment = client.post(f"/admin/items/{item.id}/draft", data={**data, "tags": ""}, headers={"HX-Request": "true"})
     assert fragment.status_code == 200
@@ -295,16 +283,8 @@ def llm_workbench(
 ) -> Iterator[LlmWorkbench]:
     serve_arxiv(httpserver)
     endpoint = Endpoint(httpserver, ["good"])
-    for name, value in {
-        "PAPERNEWS_LLM_BASE_URL": endpoint.base_url,
-        "PAPERNEWS_LLM_MODEL": "gpt-4o-mini",
-        "PAPERNEWS_LLM_API_KEY": "sk-test",
-        "PAPERNEWS_LLM_MAX_RETRIES": "0",
-    }.items():
-        monkeypatch.setenv(name, value)
-    http = dataclasses.replace(
-        TEST_HTTP, arxiv_api=httpserver.url_for("/api/query"), arxiv_html=httpserver.url_for("/html")
-    )
+    use_endpoint(monkeypatch, endpoint)
+    http = arxiv_http(httpserver)
     with TestClient(create_app(web_settings(tmp_path, db, allow_private_urls=True, http=http))) as client:
         assert login(client).status_code == 303
         yield LlmWorkbench(client, session_csrf(client, db), endpoint, httpserver)
@@ -321,8 +301,7 @@ def lora_item(db: Path) -> tuple[Item, int]:
 
 def blog_item(db: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> tuple[Item, int]:
     """The lab blog post, drafted offline (no chat endpoint): the extractive draft."""
-    for name in ("PAPERNEWS_LLM_BASE_URL", "OPENAI_BASE_URL", "PAPERNEWS_LLM_MODEL"):
-        monkeypatch.delenv(name, raising=False)
+    no_chat_endpoint(monkeypatch)
     serve_blog(httpserver)
     item = Item(
         id="blogpost0001",

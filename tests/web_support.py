@@ -3,6 +3,7 @@ through the real login form, and a real uvicorn server on a free port of 127.0.0
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import socket
 import threading
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from pytest_httpserver import HTTPServer
 
 from papernews.formats.markdown import Document, parse
 from papernews.inbox.model import InboxCandidate, candidate_id
@@ -30,6 +32,11 @@ PASSWORD = "correct horse battery staple"
 TEST_HTTP = HttpSettings(
     retries=0, connect_timeout=2.0, read_timeout=5.0, default_interval=0.0, arxiv_interval=0.0, respect_robots=False
 )
+
+
+def arxiv_http(server: HTTPServer) -> HttpSettings:
+    """TEST_HTTP with arXiv's API and HTML full texts on the local server (summarize_support.serve_arxiv)."""
+    return dataclasses.replace(TEST_HTTP, arxiv_api=server.url_for("/api/query"), arxiv_html=server.url_for("/html"))
 
 
 def web_settings(tmp_path: Path, db: Path, **overrides: Any) -> WebSettings:
