@@ -71,7 +71,7 @@ def list_candidates(
     candidates = table.waiting(store, today=today.isoformat(), week=week, source=source)
     ranked: list[Ranked] | None = None
     if rank and candidates:
-        ranked = _by_taste(store, candidates)
+        ranked = _by_taste(store, candidates, today)
     method: Method = "taste" if ranked is not None else "newest"
     if ranked is None:
         why = "newest first: the archive is empty" if store.count() == 0 else "newest first: no taste model"
@@ -79,7 +79,8 @@ def list_candidates(
     return Listing(ranked[:top] if top else ranked, method, len(candidates))
 
 
-def _by_taste(store: Store, candidates: list[InboxCandidate]) -> list[Ranked] | None:
+def _by_taste(store: Store, candidates: list[InboxCandidate], today: date) -> list[Ranked] | None:
+    """Ranked by the taste model; `today` is the day ages count from (the age prior)."""
     try:
         from papernews.rank.taste import TasteModel
     except ImportError:  # the ranking package (or scikit-learn) is not installed
@@ -88,5 +89,5 @@ def _by_taste(store: Store, candidates: list[InboxCandidate]) -> list[Ranked] | 
         return None
     model = TasteModel.from_store(store)
     by_id = {c.id: c for c in candidates}
-    scored = model.score([to_rank_candidate(c) for c in candidates], today=date.today())
+    scored = model.score([to_rank_candidate(c) for c in candidates], today=today)
     return [Ranked(by_id[s.candidate_id], s.score, list(s.reasons)) for s in scored if s.candidate_id in by_id]
