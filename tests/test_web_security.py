@@ -162,6 +162,19 @@ def test_logout_needs_csrf_and_ends_the_session(client: TestClient, db: Path) ->
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
+def test_a_bearer_header_does_not_skip_a_forms_csrf_check(client: TestClient, db: Path) -> None:
+    # pages and /logout authenticate by the session cookie only: a made-up Bearer header must not
+    # stand in for the session's CSRF token
+    login(client)
+    sid = client.cookies.get(security.SESSION_COOKIE)
+    junk = {"Authorization": "Bearer pn_made-up"}
+    assert client.post("/logout", headers=junk, follow_redirects=False).status_code == 403
+    assert client.post("/admin/publish", headers=junk, follow_redirects=False).status_code == 403
+    with Store(db) as store:
+        assert sid is not None and security.session_of(store, sid) is not None
+        assert store.conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == 0
+
+
 def test_an_expired_session_is_refused(client: TestClient, db: Path) -> None:
     login(client)
     with Store(db) as store:
@@ -262,6 +275,19 @@ def test_the_rate_limit_window_slides() -> None:
     assert limiter.blocked("k") is not None
     limiter.clear("k")
     assert limiter.blocked("k") is None
+
+
+def test_the_rate_limiter_forgets_keys_whose_window_passed() -> None:
+    # a failed login under a new name (or from a new address) adds a key: without a sweep, keys
+    # never asked about again stay forever and the dictionary grows without bound
+    now = [1000.0]
+    limiter = RateLimiter(limit=5, window=60, clock=lambda: now[0])
+    for n in range(20_000):
+        limiter.fail(f"user:{n}")
+    now[0] += 61
+    limiter.fail("user:late")
+    assert len(limiter._failures) < 20_000
+    assert limiter.blocked("user:late") is None
 
 
 # --- CSRF on every write route ------------------------------------------------------------
@@ -423,6 +449,25 @@ def test_no_secret_reaches_the_browser(client: TestClient, db: Path) -> None:
         blob = page.text + str(page.headers)
         for value in (key, password_hash, secret, security.secret_hash(secret), PASSWORD):
             assert value not in blob, page.url
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"), [("/api/v1/lint", "json"), ("/login", "form"), ("/api/v1/items", "json")]
+)
+def test_a_huge_request_body_is_refused_before_it_is_read(client: TestClient, path: str, kind: str) -> None:
+    # before any login: FastAPI reads a JSON body whole (and a form up to 1000 fields of 1 MB)
+    # before it checks who is asking, so the size is capped in front of it
+    big = "x" * (3 * 1024 * 1024)
+    if kind == "json":
+        body = b'{"markdown": "' + big.encode() + b'"}'
+        r = client.post(path, content=body, headers={"content-type": "application/json"})
+    else:
+        r = client.post(path, data={"name": big, "password": "p", "csrf_token": "t"})
+    assert r.status_code == 413
+    chunks = (b"x" * 65536 for _ in range(48))  # 3 MB without a Content-Length
+    content_type = "application/json" if kind == "json" else "application/x-www-form-urlencoded"
+    r = client.post(path, content=chunks, headers={"content-type": content_type})
+    assert r.status_code == 413
 
 
 def test_every_response_carries_the_protective_headers(client: TestClient) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -70,6 +70,41 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, wrapped)
+
+
+MAX_BODY = 2 * 1024 * 1024  # bytes: the largest form (an item's editor) is under 100 kB
+
+
+class BodyLimit:
+    """Refuses a request body over `MAX_BODY` with 413, from its Content-Length before a byte is
+    read, else as the bytes arrive. FastAPI reads a JSON body whole, and a form up to 1000
+    fields of 1 MB each, before any dependency asks who is calling: without this, anyone could
+    make the server hold an unbounded body in memory."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for key, value in scope.get("headers", []):
+            if key == b"content-length" and (not value.strip().isdigit() or int(value) > self.limit):
+                await PlainTextResponse("request body too large", status_code=413)(scope, receive, send)
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise HTTPException(413, "request body too large")
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def _templates() -> Jinja2Templates:
@@ -171,5 +206,6 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.include_router(auth_routes.router)
     app.include_router(pages.router)
     _install_handlers(app)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     return app

@@ -145,10 +145,9 @@ def require_writer(request: Request) -> User:
 
 async def require_csrf(request: Request) -> None:
     """Forms and htmx: the `csrf_token` field or `X-CSRF-Token` header must be the session's; 403
-    otherwise (also without a session: a write needs one). Bearer-token requests are exempt: a
-    browser never adds that header by itself, so it cannot be forged across sites."""
-    if _bearer(request) is not None:
-        return
+    otherwise (also without a session: a write needs one). No exemption for a Bearer header:
+    these routes act as the session's user (`require_user`), never as a token's, so a header
+    (checked or not) cannot stand in for the session's token; the API's writes use `require_writer`."""
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent:
         content_type = request.headers.get("content-type", "")

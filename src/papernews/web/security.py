@@ -266,9 +266,14 @@ class RateLimiter:
                     self._failures.pop(key, None)
         return max(1, int(max(waits)) + 1) if waits else None
 
+    SWEEP_AT = 10_000  # keys held before the ones whose failures all left the window are dropped
+
     def fail(self, *keys: str) -> None:
         now = self.clock()
         with self._lock:
+            if len(self._failures) >= self.SWEEP_AT:  # every new name or address adds a key
+                for stale in [k for k, q in self._failures.items() if not q or q[-1] <= now - self.window]:
+                    del self._failures[stale]
             for key in keys:
                 self._recent(key, now).append(now)
 
