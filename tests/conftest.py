@@ -53,6 +53,16 @@ def seed_doc(seed_text: str) -> Document:
 
 
 @pytest.fixture
+def seed_db(tmp_path: Path, seed_doc: Document) -> Path:
+    """The path of a fresh archive file holding the seed, for tests that run commands on it
+    (`--db`); imported through the library once, the CLI's own import is test_cli's to test."""
+    path = tmp_path / "seed.db"
+    with Store(path) as s:
+        s.import_document(seed_doc)
+    return path
+
+
+@pytest.fixture
 def archive(tmp_path: Path, seed_doc: Document) -> Iterator[Store]:
     """A fresh archive file holding the seed's 619 items."""
     with Store(tmp_path / "archive.db") as s:

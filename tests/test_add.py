@@ -265,11 +265,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def db(tmp_path: Path, seed_path: Path) -> Path:
-    path = tmp_path / "cli.db"
-    result = runner.invoke(app, ["--db", str(path), "import", str(seed_path)], catch_exceptions=False)
-    assert result.exit_code == 0, result.stdout
-    return path
+def db(seed_db: Path) -> Path:
+    return seed_db
 
 
 def test_cli_json_and_exit_codes(db: Path, server: HTTPServer) -> None:

@@ -502,9 +502,8 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert code == 2 and "no archive at" in err and not (tmp_path / "none.db").exists()
 
 
-def test_cli_db_over_an_imported_archive(tmp_path: Path, seed_path: Path) -> None:
-    db = tmp_path / "a.db"
-    assert runner.invoke(app, ["--db", str(db), "import", str(seed_path)]).exit_code == 0
+def test_cli_db_over_an_imported_archive(seed_db: Path, seed_path: Path) -> None:
+    db = seed_db
     code, out, _ = run("--json", db=db)  # no FILE: the archive
     assert code == 1
     data = json.loads(out)

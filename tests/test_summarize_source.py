@@ -22,7 +22,7 @@ from papernews.sources import HttpClient, HttpSettings
 from papernews.store import Store
 from papernews.summarize import EXTRACTIVE_VERSION, NoSourceError, draft_extractive, fetch_source, stored_source
 from papernews.summarize.sentences import split_sentences
-from summarize_support import HTTP_FIXTURES, LORA, serve_arxiv
+from summarize_support import HTTP_FIXTURES, LORA, no_chat_endpoint, serve_arxiv
 
 POOLS = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-pools" / "pools"
 
@@ -132,13 +132,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def db(tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "PAPERNEWS_LLM_API_KEY", "PAPERNEWS_LLM_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "cli.db"
-    result = runner.invoke(app, ["--db", str(path), "import", str(seed_path)], catch_exceptions=False)
-    assert result.exit_code == 0, result.stdout
-    return path
+def db(seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    no_chat_endpoint(monkeypatch)
+    return seed_db
 
 
 def test_cli_offline_needs_a_stored_abstract(db: Path) -> None:
