@@ -164,6 +164,27 @@ def test_decisions_feed_the_ranker(archive: Store) -> None:
     assert kept not in {n.id for n in negatives}  # not of a past week, not decided yet
 
 
+def test_the_model_is_fitted_once_per_archive_revision(archive: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listing the inbox again (every workbench page view) reuses the fit; a decision refits."""
+    from papernews.rank.taste import TasteModel
+
+    fits: list[int] = []
+    fit = TasteModel.from_store.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[TasteModel], store: Store) -> TasteModel:
+        fits.append(store.revision())
+        return fit(cls, store)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(TasteModel, "from_store", classmethod(counted))
+    first, second = put(archive, found(20, title="Reasoning with verifiers"), found(21, title="Protein folding"))
+    today = date(2031, 1, 9)
+    ranked = list_candidates(archive, today=today).ranked
+    assert list_candidates(archive, today=today).ranked == ranked and len(fits) == 1
+    decide.reject(archive, [second])
+    assert [r.candidate.id for r in list_candidates(archive, today=today).ranked] == [first]
+    assert len(fits) == 2 and fits[1] > fits[0]
+
+
 @pytest.mark.slow
 def test_ranker_on_a_slice_of_the_pools(archive: Store) -> None:
     day = POOLS / "pools" / "2025-03-12.jsonl.gz"

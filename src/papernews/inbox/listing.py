@@ -8,6 +8,7 @@ newest first and says so.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -17,7 +18,7 @@ from papernews.store import Store
 from papernews.store import inbox as table
 
 if TYPE_CHECKING:
-    from papernews.rank.taste import Candidate
+    from papernews.rank.taste import Candidate, TasteModel
 
 Method = Literal["taste", "newest"]
 
@@ -81,13 +82,38 @@ def list_candidates(
 
 def _by_taste(store: Store, candidates: list[InboxCandidate], today: date) -> list[Ranked] | None:
     """Ranked by the taste model; `today` is the day ages count from (the age prior)."""
-    try:
-        from papernews.rank.taste import TasteModel
-    except ImportError:  # the ranking package (or scikit-learn) is not installed
-        return None
     if store.count() == 0:  # no picks to learn a taste from
         return None
-    model = TasteModel.from_store(store)
+    try:
+        model = _model_for(store)
+    except ImportError:  # scikit-learn is not installed
+        return None
     by_id = {c.id: c for c in candidates}
     scored = model.score([to_rank_candidate(c) for c in candidates], today=today)
     return [Ranked(by_id[s.candidate_id], s.score, list(s.reasons)) for s in scored if s.candidate_id in by_id]
+
+
+_MODELS: dict[str, tuple[int, TasteModel]] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _model_for(store: Store) -> TasteModel:
+    """The taste model of this archive as it is now, fitted once per archive revision.
+
+    A fit reads every item and candidate and takes seconds; the workbench lists the inbox on
+    every page view, from several threads. Every write that changes the archive or the inbox
+    (a new item, a fetched candidate, a decision) bumps `Store.revision()`, so a model fitted at
+    the same revision is the model a fresh fit would give. One archive's model is kept.
+    """
+    from papernews.rank.taste import TasteModel
+
+    key, revision = str(store.path.resolve()), store.revision()
+    with _MODELS_LOCK:
+        hit = _MODELS.get(key)
+    if hit is not None and hit[0] == revision:
+        return hit[1]
+    model = TasteModel.from_store(store)
+    with _MODELS_LOCK:
+        _MODELS.clear()
+        _MODELS[key] = (revision, model)
+    return model
