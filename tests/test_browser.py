@@ -49,6 +49,23 @@ def page(browser: object) -> Iterator[object]:
         yield pg
 
 
+def _result_count(page: object, other_than: int = -1) -> int:
+    """The number in Pagefind's result message, once it shows one.
+
+    While it searches or filters, Pagefind shows a transient message with no count; reading it
+    then made the filter test flaky, so this waits for a count (different from `other_than`).
+    """
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "n => { const m = document.querySelector('.pagefind-ui__message');"
+        " const d = m ? m.innerText.replace(/[^0-9]/g, '') : '';"
+        " return d !== '' && Number(d) !== n; }",
+        arg=other_than,
+        timeout=15000,
+    )
+    text = page.locator(".pagefind-ui__message").inner_text()  # type: ignore[attr-defined]
+    return int("".join(c for c in text if c.isdigit()))
+
+
 def test_home_renders(page: object, site_url: str) -> None:
     page.goto(site_url)  # type: ignore[attr-defined]
     assert page.locator("article.card").count() > 10  # type: ignore[attr-defined]
@@ -70,16 +87,10 @@ def test_search_finds_items(page: object, site_url: str, query: str) -> None:
 def test_kind_filter_narrows_results(page: object, site_url: str) -> None:
     page.goto(f"{site_url}search/?q=LLM")  # type: ignore[attr-defined]
     page.wait_for_selector(".pagefind-ui__result", timeout=15000)  # type: ignore[attr-defined]
-    message = page.locator(".pagefind-ui__message")  # type: ignore[attr-defined]
-    before = message.inner_text()
+    before = _result_count(page)
     page.locator(".pagefind-ui__filter-name", has_text="종류").click()  # type: ignore[attr-defined]
     page.locator("label", has_text="news").first.click()  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "b => document.querySelector('.pagefind-ui__message').innerText !== b", arg=before, timeout=10000
-    )
-    n_before = int("".join(c for c in before if c.isdigit()) or 0)
-    after = message.inner_text()
-    assert 0 < int("".join(c for c in after if c.isdigit()) or 0) < n_before
+    assert 0 < _result_count(page, other_than=before) < before
 
 
 def test_dark_mode_toggle_persists(page: object, site_url: str) -> None:
@@ -142,8 +153,7 @@ def test_search_merges_every_shard_under_a_sub_path(page: object, sharded_url: s
     # `추론` is in items of every period of the seed, so in every shard (oldest first)
     page.goto(f"{sharded_url}search/?q=추론")  # type: ignore[attr-defined]
     page.wait_for_selector(".pagefind-ui__result", timeout=15000)  # type: ignore[attr-defined]
-    message = page.locator(".pagefind-ui__message").inner_text()  # type: ignore[attr-defined]
-    assert int("".join(c for c in message if c.isdigit())) >= 30
+    assert _result_count(page) >= 30
     link = page.locator(".pagefind-ui__result-link").first  # type: ignore[attr-defined]
     assert link.get_attribute("href").startswith("/digest/items/")
     link.click()
